@@ -1,0 +1,93 @@
+"""The donation campaign platform: ``create_app`` builds the Flask application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from the environment, with ``config`` overriding any setting."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_relative_config=True,
+    )
+    configure(app, config)
+    configure_extensions(app)
+    configure_i18n(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, overrides: dict | None) -> None:
+    from campaigns.config import from_environment
+
+    app.config.from_mapping(from_environment(app.instance_path))
+    if overrides:
+        app.config.from_mapping(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def configure_extensions(app: Flask) -> None:
+    from campaigns import models  # noqa: F401 - registers the tables with the metadata
+    from campaigns.database import configure_engine_events
+    from campaigns.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    with app.app_context():
+        configure_engine_events(db.engine)
+
+
+def configure_i18n(app: Flask) -> None:
+    from campaigns.extensions import babel
+    from campaigns.i18n import LocalePrefixMiddleware, jinja_helpers, remember_locale, select_locale
+    from campaigns.markdown import localized_markdown, render_markdown
+
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    app.wsgi_app = LocalePrefixMiddleware(app.wsgi_app)
+    app.after_request(remember_locale)
+    app.jinja_env.globals.update(jinja_helpers())
+    app.jinja_env.globals.update(markdown=render_markdown, loc_markdown=localized_markdown)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    @app.context_processor
+    def site_context():
+        return {"test_mode": not app.config.get("STRIPE_SECRET_KEY")}
+
+
+def register_blueprints(app: Flask) -> None:
+    from campaigns.admin import bp as admin_bp
+    from campaigns.api import bp as api_bp
+    from campaigns.payments import bp as payments_bp
+    from campaigns.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(payments_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_error_handlers(app: Flask) -> None:
+    from campaigns.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from campaigns.cli import register
+
+    register(app)

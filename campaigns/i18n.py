@@ -1,0 +1,208 @@
+"""Locale choice and locale-aware formatting of money, numbers and dates.
+
+The locale comes from the URL prefix (``/ar/...`` or ``/en/...``), then the visitor's
+saved choice (a cookie set whenever a prefixed page is visited), then ``Accept-Language``,
+then English. The prefix is moved into ``SCRIPT_NAME`` by :class:`LocalePrefixMiddleware`,
+so every ``url_for`` on an Arabic page keeps the visitor in Arabic without any route
+knowing about languages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel import numbers as babel_numbers
+from flask import current_app, request
+from flask_babel import format_date as babel_format_date
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from campaigns.money import to_major
+
+LANGUAGES = ("en", "ar")
+RTL_LANGUAGES = frozenset({"ar"})
+LOCALE_COOKIE = "lang"
+_ENVIRON_LOCALE = "campaigns.url_locale"
+_ENVIRON_BASE = "campaigns.base_script_name"
+
+
+class LocalePrefixMiddleware:
+    """Strip a leading ``/ar`` or ``/en`` from the path and remember it."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "") or "/"
+        script_name = environ.get("SCRIPT_NAME", "")
+        environ[_ENVIRON_BASE] = script_name
+        for code in LANGUAGES:
+            prefix = "/" + code
+            if path == prefix or path.startswith(prefix + "/"):
+                environ[_ENVIRON_LOCALE] = code
+                environ["SCRIPT_NAME"] = script_name + prefix
+                environ["PATH_INFO"] = path[len(prefix) :] or "/"
+                break
+        return self.wsgi_app(environ, start_response)
+
+
+def url_locale() -> str | None:
+    """The locale named by the URL prefix, if any."""
+    return request.environ.get(_ENVIRON_LOCALE)
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector."""
+    chosen = url_locale()
+    if chosen:
+        return chosen
+    saved = request.cookies.get(LOCALE_COOKIE)
+    if saved in LANGUAGES:
+        return saved
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def current_language() -> str:
+    """``"en"`` or ``"ar"``; the two-letter code of the page being rendered."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+def text_direction() -> str:
+    return "rtl" if current_language() in RTL_LANGUAGES else "ltr"
+
+
+def switch_language_url(code: str) -> str:
+    """The current page in another language: same path, same query."""
+    base = request.environ.get(_ENVIRON_BASE, "")
+    url = f"{base}/{code}{request.path}"
+    if request.query_string:
+        url += "?" + request.query_string.decode("latin-1")
+    return url
+
+
+def remember_locale(response):
+    """Save an explicit choice of language so unprefixed URLs honour it next time."""
+    chosen = url_locale()
+    if chosen and request.cookies.get(LOCALE_COOKIE) != chosen:
+        response.set_cookie(
+            LOCALE_COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+        )
+    if not chosen:
+        response.vary.add("Cookie")
+        response.vary.add("Accept-Language")
+    return response
+
+
+def _numbering_system() -> str:
+    if current_language() == "ar" and current_app.config.get("ARABIC_DIGITS") == "arab":
+        return "arab"
+    return "latn"
+
+
+def _locale_code() -> str:
+    return str(get_locale() or "en")
+
+
+def money_text(amount_minor: int, currency: str) -> str:
+    """An amount of money written for the reader: ``$1,000.00`` or ``‏1,000.00 US$``."""
+    return babel_numbers.format_currency(
+        to_major(amount_minor, currency),
+        currency,
+        locale=_locale_code(),
+        numbering_system=_numbering_system(),
+    )
+
+
+def money(amount_minor: int, currency: str) -> Markup:
+    """:func:`money_text` isolated with ``<bdi>`` so bidi never reorders it in a sentence."""
+    return Markup("<bdi>%s</bdi>") % money_text(amount_minor, currency)
+
+
+def number_text(value: int | Decimal) -> str:
+    return babel_numbers.format_decimal(
+        value, locale=_locale_code(), numbering_system=_numbering_system()
+    )
+
+
+def number(value: int | Decimal) -> Markup:
+    return Markup("<bdi>%s</bdi>") % number_text(value)
+
+
+def percent_text(value: int) -> str:
+    """A whole percentage (``45`` -> ``45%``), in the reader's digits and sign placement."""
+    return babel_numbers.format_percent(
+        Decimal(value) / 100, locale=_locale_code(), numbering_system=_numbering_system()
+    )
+
+
+def date_text(value: date | datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    text = babel_format_date(value, fmt)
+    if _numbering_system() == "arab":
+        text = text.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    return text
+
+
+def month_year_text(value: date | None) -> str:
+    """``June 2018`` / ``يونيو 2018``."""
+    if value is None:
+        return ""
+    return date_text(value, "MMMM y")
+
+
+def year_text(value: date) -> str:
+    return date_text(value, "y")
+
+
+def days_left_text(starts_on: date, ends_on: date | None, today: date) -> str:
+    """ "Starts in N days", "N days left", "Last day" or "Ended"."""
+    if today < starts_on:
+        n = (starts_on - today).days
+        return ngettext("Starts in %(num)s day", "Starts in %(num)s days", n, num=number_text(n))
+    if ends_on is None:
+        return _("Open-ended")
+    if today > ends_on:
+        return _("Ended")
+    n = (ends_on - today).days
+    if n == 0:
+        return _("Last day")
+    return ngettext("%(num)s day left", "%(num)s days left", n, num=number_text(n))
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, for the switcher."""
+    return {"en": "English", "ar": "العربية"}[code]
+
+
+def jinja_helpers() -> dict:
+    """Functions offered to every template."""
+    return {
+        "money": money,
+        "money_text": money_text,
+        "number": number,
+        "number_text": number_text,
+        "percent_text": percent_text,
+        "date_text": date_text,
+        "month_year_text": month_year_text,
+        "year_text": year_text,
+        "current_language": current_language,
+        "text_direction": text_direction,
+        "switch_language_url": switch_language_url,
+        "language_name": language_name,
+        "LANGUAGES": LANGUAGES,
+        "loc": localized,
+    }
+
+
+def localized(obj, field: str):
+    """``obj.<field>`` in the page's language (see :class:`campaigns.models.base.LocalText`)."""
+    return obj.localized(field, current_language())

@@ -1,0 +1,49 @@
+"""The data model. Importing this package registers every table with the metadata."""
+
+from campaigns.models.base import Bilingual, LocalText
+from campaigns.models.campaign import (
+    Campaign,
+    CampaignState,
+    Chapter,
+    DatePrecision,
+    DonationTier,
+    ImpactFigure,
+    Sector,
+)
+from campaigns.models.donation import (
+    Donation,
+    DonationSource,
+    DonationStatus,
+    Frequency,
+    OfflineMethod,
+    PaymentEvent,
+)
+from campaigns.models.organization import Organization
+from campaigns.models.update import Update, UpdateCategory
+from campaigns.models.user import AuditEntry, LoginAttempt, Membership, Role, User
+
+__all__ = [
+    "AuditEntry",
+    "Bilingual",
+    "Campaign",
+    "CampaignState",
+    "Chapter",
+    "DatePrecision",
+    "Donation",
+    "DonationSource",
+    "DonationStatus",
+    "DonationTier",
+    "Frequency",
+    "ImpactFigure",
+    "LocalText",
+    "LoginAttempt",
+    "Membership",
+    "OfflineMethod",
+    "Organization",
+    "PaymentEvent",
+    "Role",
+    "Sector",
+    "Update",
+    "UpdateCategory",
+    "User",
+]

@@ -1,0 +1,150 @@
+"""Donations and the payment events that move them between states.
+
+The rules for changing a donation's state, and with it the campaign's totals, live in
+``campaigns.payments.ledger``; nothing else writes ``status`` or the totals.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campaigns.extensions import db
+from campaigns.models.base import TimestampMixin, enum_type, utcnow
+
+if TYPE_CHECKING:
+    from campaigns.models.campaign import Campaign
+
+
+class DonationStatus(enum.StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    DISPUTED = "disputed"
+
+
+class Frequency(enum.StrEnum):
+    ONCE = "once"
+    MONTHLY = "monthly"
+
+
+class DonationSource(enum.StrEnum):
+    """Where the money came through."""
+
+    STRIPE = "stripe"
+    TEST = "test"
+    OFFLINE = "offline"
+    #: What a campaign had raised elsewhere before it moved here.
+    OPENING_BALANCE = "opening_balance"
+
+
+class OfflineMethod(enum.StrEnum):
+    CASH = "cash"
+    BANK_TRANSFER = "bank_transfer"
+
+
+class Donation(TimestampMixin, db.Model):
+    __tablename__ = "donations"
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        CheckConstraint(
+            "refunded_minor >= 0 AND refunded_minor <= amount_minor", name="refund_in_range"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Random, unguessable; the donor's thank-you page is addressed by it.
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    #: In minor units of ``currency``, which is always the campaign's.
+    amount_minor: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    #: What has been given back so far (cumulative, as Stripe reports it).
+    refunded_minor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    status: Mapped[DonationStatus] = mapped_column(
+        enum_type(DonationStatus),
+        default=DonationStatus.PENDING,
+        server_default="pending",
+        index=True,
+    )
+    frequency: Mapped[Frequency] = mapped_column(
+        enum_type(Frequency, 10), default=Frequency.ONCE, server_default="once"
+    )
+    source: Mapped[DonationSource] = mapped_column(enum_type(DonationSource))
+    #: Set when the gift is held by an open dispute; the amount is out of the total meanwhile.
+    disputed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+    donor_name: Mapped[str | None] = mapped_column(String(200))
+    donor_email: Mapped[str | None] = mapped_column(String(254), index=True)
+    #: The donor asked not to be named in public.
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    message: Mapped[str | None] = mapped_column(String(500))
+    #: The interface language at the time of the gift, for receipts.
+    locale: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
+
+    #: Offline gifts: how and when the money arrived, and the bank or receipt reference.
+    offline_method: Mapped[OfflineMethod | None] = mapped_column(enum_type(OfflineMethod))
+    offline_reference: Mapped[str | None] = mapped_column(String(200))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    #: Gateway identifiers, filled in as events arrive.
+    checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    charge_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(255))
+    subscription_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    #: For a monthly renewal: the invoice that paid it (one donation per invoice).
+    invoice_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    #: For a monthly renewal: the donation that started the subscription.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"), index=True)
+    #: The subscription was cancelled; no further renewals are expected.
+    subscription_ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    #: When the money was confirmed (or, offline, received).
+    succeeded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="donations")
+    events: Mapped[list[PaymentEvent]] = relationship(
+        back_populates="donation", order_by="PaymentEvent.received_at"
+    )
+    parent: Mapped[Donation | None] = relationship(remote_side="Donation.id")
+
+    def __repr__(self) -> str:
+        return f"<Donation {self.id} {self.status} {self.amount_minor} {self.currency}>"
+
+
+class PaymentEvent(db.Model):
+    """A webhook event (or test-gateway event), stored once before it is applied."""
+
+    __tablename__ = "payment_events"
+    __table_args__ = (UniqueConstraint("provider", "event_id", name="uq_payment_events_event"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    #: The provider's own event id (``evt_...``): a second delivery is refused by the database.
+    event_id: Mapped[str] = mapped_column(String(255))
+    type: Mapped[str] = mapped_column(String(100), index=True)
+    donation_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"), index=True)
+    #: The event as received, JSON.
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: What applying it did, in a few words ("succeeded", "ignored: unknown donation").
+    outcome: Mapped[str | None] = mapped_column(String(200))
+
+    donation: Mapped[Donation | None] = relationship(back_populates="events")

@@ -1,0 +1,120 @@
+"""Fixtures: an app per database (SQLite and PostgreSQL), a client, a CLI runner, and a
+session whose work is rolled back after every test.
+
+Every test runs once on SQLite and once on PostgreSQL. PostgreSQL tests use a database
+created for the run on 127.0.0.1:5432 and dropped after it; without a server they are
+skipped with a message, except under ``CI=true`` where a missing server fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from campaigns import create_app
+from campaigns.extensions import db as _db
+from tests import factories
+
+PG_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _postgres_database() -> Iterator[str]:
+    """Create a throwaway PostgreSQL database, yield its URL, drop it afterwards."""
+    name = f"campaigns_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        message = f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc.orig}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """The URL of an empty database of each kind, built by the migrations."""
+    if request.param == "sqlite":
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    """One app per database for the whole run; its schema comes from the migrations."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "STRIPE_SECRET_KEY": None,
+            "STRIPE_WEBHOOK_SECRET": "whsec_test_secret",
+            "RATELIMIT_ENABLED": False,
+            "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+            "SERVER_NAME": None,
+        }
+    )
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The database, with everything the test does rolled back at the end.
+
+    Code under test may commit: commits end a SAVEPOINT inside the outer transaction.
+    """
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        )
+        original = _db.session
+        _db.session = session
+        try:
+            yield _db
+        finally:
+            session.remove()
+            _db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(db):
+    """Factories bound to the test's session: ``make.campaign(goal_minor=...)``."""
+    return factories.Factories(db.session)

@@ -1,0 +1,27 @@
+"""The schema comes from the migrations, and the models agree with them."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from campaigns.extensions import db as _db
+
+
+def test_models_and_migrations_agree(app, db):
+    """An autogenerate diff between the migrated database and the models is empty."""
+    with _db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diff = compare_metadata(context, _db.metadata)
+    assert diff == []
+
+
+def test_rolled_back_between_tests_part_one(make, db):
+    make.organization(slug="only-in-this-test")
+    from campaigns.models import Organization
+
+    assert db.session.query(Organization).filter_by(slug="only-in-this-test").count() == 1
+
+
+def test_rolled_back_between_tests_part_two(db):
+    from campaigns.models import Organization
+
+    assert db.session.query(Organization).filter_by(slug="only-in-this-test").count() == 0
