@@ -72,6 +72,8 @@ def configure_i18n(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from campaigns.admin import bp as admin_bp
     from campaigns.api import bp as api_bp
+    from campaigns.media import bp as media_bp
+    from campaigns.media import template_helpers
     from campaigns.payments import bp as payments_bp
     from campaigns.public import bp as public_bp
 
@@ -79,6 +81,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(media_bp)
+    app.jinja_env.globals.update(template_helpers())
 
 
 def register_error_handlers(app: Flask) -> None:

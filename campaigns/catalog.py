@@ -1,0 +1,153 @@
+"""Rules for what admins (and the demo loader) may store as campaign content.
+
+The database enforces the hard limits with CHECK and UNIQUE constraints; these functions
+say the same things earlier, field by field, in words an admin understands. Forms call them
+so that each rule is written once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, inspect, select
+
+from campaigns.extensions import db
+from campaigns.models import Campaign, Donation
+from campaigns.money import is_currency
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+
+
+class ContentError(ValueError):
+    """Content that must not be saved; ``errors`` maps each field to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def parse_date(text: str) -> date:
+    """Read ``2021-12-10``, ``2021/12/10`` or ``10/12/2021`` (day first, as the seeds write).
+
+    Raises ``ValueError`` with a message naming the problem, e.g. for ``2021/00/19``.
+    """
+    cleaned = (text or "").strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+    if match := _ISO_DATE.match(cleaned):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _DAY_FIRST.match(cleaned):
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        raise ValueError(_("Write the date as YYYY-MM-DD, for example 2021-12-10."))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(
+            _("%(text)s is not a date that exists (month 1-12, day within the month).", text=text)
+        ) from None
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug from a title; Arabic-only titles give an empty slug (ask for one)."""
+    normalized = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", normalized.lower()).strip("-")
+    return slug[:80].rstrip("-")
+
+
+def slug_taken(model, slug: str, exclude_id: int | None = None) -> bool:
+    query = select(func.count()).select_from(model).where(model.slug == slug)
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    with db.session.no_autoflush:
+        return db.session.scalar(query) > 0
+
+
+def unique_slug(model, base: str, exclude_id: int | None = None) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is free."""
+    base = base or "item"
+    candidate, n = base, 1
+    while slug_taken(model, candidate, exclude_id):
+        n += 1
+        candidate = f"{base[:75]}-{n}"
+    return candidate
+
+
+def slug_errors(model, slug: str, exclude_id: int | None = None) -> str | None:
+    if not slug or not _SLUG.match(slug) or len(slug) > 80:
+        return _("Use lower-case letters, digits and single hyphens (for example water-for-hajin).")
+    if slug_taken(model, slug, exclude_id):
+        return _("Another page already uses this address; choose a different one.")
+    return None
+
+
+def campaign_errors(campaign: Campaign) -> dict[str, str]:
+    """Every problem with a campaign as it stands, by field; empty when it may be saved."""
+    errors: dict[str, str] = {}
+    if message := slug_errors(Campaign, campaign.slug, campaign.id):
+        errors["slug"] = message
+    if not (campaign.title_en or "").strip():
+        errors["title_en"] = _("An English title is required.")
+    if not is_currency(campaign.currency or ""):
+        errors["currency"] = _("Use a three-letter ISO 4217 currency code, such as USD or EUR.")
+    elif campaign.id is not None and _currency_changed_after_gifts(campaign):
+        errors["currency"] = _("The currency cannot change once the campaign has donations.")
+    if campaign.goal_minor is not None and campaign.goal_minor <= 0:
+        errors["goal_minor"] = _("The goal must be greater than zero.")
+    elif campaign.goal_minor is None and not campaign.is_completed_project:
+        errors["goal_minor"] = _("A campaign needs a goal.")
+    if campaign.starts_on is None:
+        errors["starts_on"] = _("A start date is required.")
+    elif campaign.ends_on is not None and campaign.ends_on < campaign.starts_on:
+        errors["ends_on"] = _("The end date is before the start date.")
+    if (
+        campaign.implemented_from
+        and campaign.implemented_to
+        and campaign.implemented_to < campaign.implemented_from
+    ):
+        errors["implemented_to"] = _("The end of the work is before its start.")
+    for name in ("min_amount_minor", "max_amount_minor"):
+        value = getattr(campaign, name)
+        if value is not None and value <= 0:
+            errors[name] = _("The amount must be greater than zero.")
+    if (
+        campaign.min_amount_minor
+        and campaign.max_amount_minor
+        and campaign.max_amount_minor < campaign.min_amount_minor
+    ):
+        errors["max_amount_minor"] = _("The largest gift is smaller than the smallest.")
+    if campaign.beneficiaries_reached is not None and campaign.beneficiaries_reached < 0:
+        errors["beneficiaries_reached"] = _("The number of people reached cannot be negative.")
+    if message := tier_errors([tier.amount_minor for tier in campaign.tiers]):
+        errors["tiers"] = message
+    return errors
+
+
+def tier_errors(amounts: list[int | None]) -> str | None:
+    """Tier amounts must be above zero and distinct."""
+    if any(amount is None or amount <= 0 for amount in amounts):
+        return _("Every tier amount must be greater than zero.")
+    if len(set(amounts)) != len(amounts):
+        return _("Two tiers have the same amount.")
+    return None
+
+
+def validate_campaign(campaign: Campaign) -> None:
+    """Raise ContentError when the campaign must not be saved as it stands."""
+    if errors := campaign_errors(campaign):
+        raise ContentError(errors)
+
+
+def _currency_changed_after_gifts(campaign: Campaign) -> bool:
+    """True when this unsaved edit changes the currency of a campaign that has donations."""
+    history = inspect(campaign).attrs.currency.history
+    if not history.deleted or history.deleted[0] == campaign.currency:
+        return False
+    with db.session.no_autoflush:
+        count = db.session.scalar(
+            select(func.count()).select_from(Donation).where(Donation.campaign_id == campaign.id)
+        )
+    return count > 0
