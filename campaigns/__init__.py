@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
+    configure_compression(app)
     return app
 
 
@@ -89,6 +90,12 @@ def register_error_handlers(app: Flask) -> None:
     from campaigns.errors import register
 
     register(app)
+
+
+def configure_compression(app: Flask) -> None:
+    from campaigns import compression
+
+    compression.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
