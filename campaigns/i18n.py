@@ -167,7 +167,7 @@ def days_left_text(starts_on: date, ends_on: date | None, today: date) -> str:
     """ "Starts in N days", "N days left", "Last day" or "Ended"."""
     if today < starts_on:
         n = (starts_on - today).days
-        return ngettext("Starts in %(num)s day", "Starts in %(num)s days", n, num=number_text(n))
+        return ngettext("Starts in %(days)s day", "Starts in %(days)s days", n, days=number_text(n))
     if ends_on is None:
         return _("Open-ended")
     if today > ends_on:
@@ -175,7 +175,7 @@ def days_left_text(starts_on: date, ends_on: date | None, today: date) -> str:
     n = (ends_on - today).days
     if n == 0:
         return _("Last day")
-    return ngettext("%(num)s day left", "%(num)s days left", n, num=number_text(n))
+    return ngettext("%(days)s day left", "%(days)s days left", n, days=number_text(n))
 
 
 def language_name(code: str) -> str:
