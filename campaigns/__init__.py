@@ -93,8 +93,9 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def configure_compression(app: Flask) -> None:
-    from campaigns import compression
+    from campaigns import compression, headers
 
+    headers.init_app(app)
     compression.init_app(app)
 
 

@@ -31,3 +31,13 @@ def test_conditional_request_still_answers_not_modified(client):
     )
     again.close()
     assert again.status_code == 304
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/static/css/site.css")
+    response.close()
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
