@@ -2,4 +2,14 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from campaigns.public import views  # noqa: E402, F401 - routes register on import
+from campaigns.public import health, views  # noqa: E402, F401 - routes register on import
+from campaigns.public.labels import template_helpers  # noqa: E402
+from campaigns.public.services import progress, timing, timing_text  # noqa: E402
+
+for _name, _helper in {
+    **template_helpers(),
+    "campaign_progress": progress,
+    "campaign_timing": timing,
+    "campaign_timing_text": timing_text,
+}.items():
+    bp.add_app_template_global(_helper, _name)

@@ -1,0 +1,37 @@
+"""Visitor-facing names of the sectors and update categories, in the reader's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from campaigns.models import Sector, UpdateCategory
+
+SECTOR_LABELS = {
+    Sector.HEALTH: _l("Health"),
+    Sector.EDUCATION: _l("Education, protection and psychosocial support"),
+    Sector.AGRICULTURE: _l("Agriculture"),
+    Sector.INFRASTRUCTURE: _l("Infrastructure and rubble removal"),
+    Sector.LIVELIHOODS: _l("Livelihoods and stability"),
+    Sector.PEACE: _l("Community security and peace"),
+    Sector.RELIEF: _l("Relief"),
+}
+
+CATEGORY_LABELS = {
+    UpdateCategory.AID_DEVELOPMENT: _l("Aid & Development"),
+    UpdateCategory.HEALTH: _l("Health"),
+    UpdateCategory.EDUCATION: _l("Education"),
+    UpdateCategory.FIELD_REPORT: _l("Field report"),
+    UpdateCategory.NEWS: _l("News"),
+}
+
+
+def sector_label(sector: Sector | str) -> str:
+    return str(SECTOR_LABELS[Sector(sector)])
+
+
+def category_label(category: UpdateCategory | str) -> str:
+    return str(CATEGORY_LABELS[UpdateCategory(category)])
+
+
+def template_helpers() -> dict:
+    return {"sector_label": sector_label, "category_label": category_label}
