@@ -1,0 +1,119 @@
+"""What the browser tests do again and again: read figures, run axe, take screenshots."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+AXE_SCRIPT = HERE / "node_modules" / "axe-core" / "axe.min.js"
+#: Kept by CI as an artifact; not committed.
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+
+#: Arabic-Indic digits and separators, as Arabic pages may print them.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩٫٬", "0123456789.,")
+#: axe impacts that fail a page.
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def parse_money(text: str, minor_digits: int = 2) -> int:
+    """``"$1,250.00"`` or ``"‏1,250.00 US$"`` (any digits) -> minor units."""
+    plain = text.translate(_DIGITS)
+    match = re.search(r"\d[\d,]*(?:\.\d+)?", plain)
+    if not match:
+        raise ValueError(f"no amount in {text!r}")
+    amount = Decimal(match.group(0).replace(",", ""))
+    return int(amount.scaleb(minor_digits))
+
+
+def parse_count(text: str) -> int:
+    """The first whole number in a text such as ``"3 donors"`` or ``"٣ متبرعين"``."""
+    plain = text.translate(_DIGITS)
+    match = re.search(r"\d[\d,]*", plain)
+    if not match:
+        raise ValueError(f"no number in {text!r}")
+    return int(match.group(0).replace(",", ""))
+
+
+@dataclass(frozen=True)
+class Figures:
+    raised_minor: int
+    donors: int
+
+
+def campaign_figures(page) -> Figures:
+    """The raised amount and the donor count, read from the campaign page as shown."""
+    raised = page.locator("[data-raised], .raised").first
+    donors = page.locator("[data-donor-count], .donor-count").first
+    raised.wait_for(state="attached")
+    donors.wait_for(state="attached")
+    return Figures(
+        raised_minor=parse_money(raised.inner_text()), donors=parse_count(donors.inner_text())
+    )
+
+
+def run_axe(page) -> list[dict]:
+    """Serious and critical axe-core violations on the page as it is now."""
+    if not AXE_SCRIPT.exists():
+        raise AssertionError(f"{AXE_SCRIPT} is missing: run `npm ci --prefix tests/browser` first.")
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({
+                    target: n.target.join(' '), summary: n.failureSummary,
+                    html: n.html.slice(0, 200)})),
+            }));
+        }"""
+    )
+    return [v for v in result if v["impact"] in BLOCKING_IMPACTS]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {node['target']}  {node['html']}")
+            lines.append(f"      {node['summary']}".replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+def screenshot(page, name: str) -> Path:
+    """A full-page PNG under artifacts/screenshots/ (kept by CI)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def field_error(page, name: str):
+    """The error message a form shows for the field ``name``, found the way assistive
+    technology finds it: through the field's ``aria-describedby``, else the error element
+    in the same field wrapper."""
+    field = page.locator(f'[name="{name}"]').first
+    described = field.get_attribute("aria-describedby") or ""
+    for ident in described.split():
+        candidate = page.locator(f'[id="{ident}"]')
+        if candidate.count() and re.search(
+            r"error|invalid", ident + " " + (candidate.get_attribute("class") or ""), re.I
+        ):
+            return candidate
+    return field.locator(
+        "xpath=ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' field ')][1]"
+        "//*[contains(@class, 'error')]"
+    ).first
+
+
+def vertical_gap(a, b) -> float:
+    """Pixels between two elements' boxes, vertically (0 when they overlap)."""
+    box_a, box_b = a.bounding_box(), b.bounding_box()
+    assert box_a and box_b, "element not displayed"
+    top = max(box_a["y"], box_b["y"])
+    bottom = min(box_a["y"] + box_a["height"], box_b["y"] + box_b["height"])
+    return max(0.0, top - bottom)
