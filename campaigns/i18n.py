@@ -9,6 +9,7 @@ knowing about languages.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -101,24 +102,68 @@ def remember_locale(response):
     return response
 
 
+#: Western digits and the Arabic-Indic digits used when ``ARABIC_DIGITS = "arab"``.
+_TO_ARABIC_INDIC = str.maketrans("0123456789%", "٠١٢٣٤٥٦٧٨٩٪")
+
+
 def _numbering_system() -> str:
+    """``"arab"`` on Arabic pages when ``ARABIC_DIGITS`` asks for it, else ``"latn"``."""
     if current_language() == "ar" and current_app.config.get("ARABIC_DIGITS") == "arab":
         return "arab"
     return "latn"
+
+
+def _digits(text: str) -> str:
+    """Write the digits of an already formatted text in the page's numbering system.
+
+    Babel switches the separators for the ``arab`` numbering system (``٬`` and ``٫``)
+    but leaves the digits themselves, and the percent sign, in their Western forms.
+    """
+    if _numbering_system() == "arab":
+        return text.translate(_TO_ARABIC_INDIC)
+    return text
 
 
 def _locale_code() -> str:
     return str(get_locale() or "en")
 
 
+def _space_currency(text: str, symbol: str) -> str:
+    """Put a no-break space between a digit and a currency symbol made of letters.
+
+    CLDR's currency spacing rule, which Babel does not apply: ``KWD 1,234.567`` rather
+    than ``KWD1,234.567``; ``$1.00`` and ``1.00 US$`` are left as they are.
+    """
+    at = text.find(symbol)
+    if at < 0 or not symbol:
+        return text
+    end = at + len(symbol)
+    if end < len(text) and text[end].isdigit() and _is_letter(symbol[-1]):
+        text = text[:end] + "\N{NO-BREAK SPACE}" + text[end:]
+    if at > 0 and text[at - 1].isdigit() and _is_letter(symbol[0]):
+        text = text[:at] + "\N{NO-BREAK SPACE}" + text[at:]
+    return text
+
+
+def _is_letter(char: str) -> bool:
+    return unicodedata.category(char).startswith("L")
+
+
 def money_text(amount_minor: int, currency: str) -> str:
-    """An amount of money written for the reader: ``$1,000.00`` or ``‏1,000.00 US$``."""
-    return babel_numbers.format_currency(
+    """An amount of money written for the reader, as plain text (for attributes).
+
+    ``$1,000.00`` in English, ``‏1,000.00 US$`` in Arabic; the number of decimals is the
+    currency's own (JPY none, KWD three).
+    """
+    locale = _locale_code()
+    text = babel_numbers.format_currency(
         to_major(amount_minor, currency),
         currency,
-        locale=_locale_code(),
+        locale=locale,
         numbering_system=_numbering_system(),
     )
+    symbol = babel_numbers.get_currency_symbol(currency, locale=locale)
+    return _digits(_space_currency(text, symbol))
 
 
 def money(amount_minor: int, currency: str) -> Markup:
@@ -127,29 +172,48 @@ def money(amount_minor: int, currency: str) -> Markup:
 
 
 def number_text(value: int | Decimal) -> str:
-    return babel_numbers.format_decimal(
-        value, locale=_locale_code(), numbering_system=_numbering_system()
+    """A count or figure with the reader's grouping and digits: ``12,345`` / ``١٢٬٣٤٥``."""
+    return _digits(
+        babel_numbers.format_decimal(
+            value, locale=_locale_code(), numbering_system=_numbering_system()
+        )
     )
 
 
 def number(value: int | Decimal) -> Markup:
+    """:func:`number_text` isolated with ``<bdi>``."""
     return Markup("<bdi>%s</bdi>") % number_text(value)
 
 
 def percent_text(value: int) -> str:
     """A whole percentage (``45`` -> ``45%``), in the reader's digits and sign placement."""
-    return babel_numbers.format_percent(
-        Decimal(value) / 100, locale=_locale_code(), numbering_system=_numbering_system()
+    return _digits(
+        babel_numbers.format_percent(
+            Decimal(value) / 100, locale=_locale_code(), numbering_system=_numbering_system()
+        )
     )
 
 
+def bdi(value) -> Markup:
+    """Isolate a value that may be written in another script (a name, an e-mail, a code).
+
+    Inside an Arabic sentence, ``<bdi>`` keeps a Latin name or an address from pulling the
+    punctuation around it into the wrong order, and the other way round.
+    """
+    return Markup("<bdi>%s</bdi>") % value
+
+
 def date_text(value: date | datetime | None, fmt: str = "medium") -> str:
+    """A date in the reader's language: ``Jun 3, 2018`` / ``3 يونيو 2018``.
+
+    The Arabic "medium" format in CLDR is all digits (``03/06/2018``); the month is
+    written out instead, as the English medium format does.
+    """
     if value is None:
         return ""
-    text = babel_format_date(value, fmt)
-    if _numbering_system() == "arab":
-        text = text.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
-    return text
+    if fmt == "medium" and current_language() == "ar":
+        fmt = "long"
+    return _digits(babel_format_date(value, fmt))
 
 
 def month_year_text(value: date | None) -> str:
@@ -164,7 +228,10 @@ def year_text(value: date) -> str:
 
 
 def days_left_text(starts_on: date, ends_on: date | None, today: date) -> str:
-    """ "Starts in N days", "N days left", "Last day" or "Ended"."""
+    """ "Starts in N days", "N days left", "Last day", "Open-ended" or "Ended".
+
+    The count goes through ``ngettext`` so that Arabic gets its six plural forms.
+    """
     if today < starts_on:
         n = (starts_on - today).days
         return ngettext("Starts in %(days)s day", "Starts in %(days)s days", n, days=number_text(n))
@@ -191,6 +258,7 @@ def jinja_helpers() -> dict:
         "number": number,
         "number_text": number_text,
         "percent_text": percent_text,
+        "bdi": bdi,
         "date_text": date_text,
         "month_year_text": month_year_text,
         "year_text": year_text,
