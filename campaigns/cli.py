@@ -38,5 +38,31 @@ def create_admin(email: str, password_stdin: bool) -> None:
 @click.command("reconcile")
 @click.option("--fix", is_flag=True, help="Rewrite the totals that drifted from the ledger.")
 def reconcile(fix: bool) -> None:
-    """Recompute every campaign's total from its donations and report any drift."""
-    raise click.ClickException("Not available yet.")
+    """Recompute every campaign's total from its donations and report any drift.
+
+    Exits 0 when every total matches the ledger (or, with ``--fix``, once repaired), 1 when
+    drift remains.
+    """
+    from campaigns.extensions import db
+    from campaigns.money import format_plain
+    from campaigns.payments.ledger import reconcile as reconcile_totals
+
+    drifts = reconcile_totals(fix=fix)
+    if fix:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    for d in drifts:
+        click.echo(
+            f"{d.slug}: raised {format_plain(d.stored_raised, d.currency)} {d.currency}"
+            f" in the total, {format_plain(d.expected_raised, d.currency)} in the ledger;"
+            f" donors {d.stored_donors} in the total, {d.expected_donors} in the ledger"
+            + (" (fixed)" if fix else "")
+        )
+    if not drifts:
+        click.echo("Every campaign total matches its donations.")
+    elif fix:
+        click.echo(f"Repaired {len(drifts)} campaign(s).")
+    else:
+        click.echo(f"{len(drifts)} campaign(s) drifted; run with --fix to repair.")
+        raise SystemExit(1)

@@ -1,1 +1,187 @@
-"""Routes of this blueprint."""
+"""Donating: the donate form's target, the return pages, the test checkout and the webhook."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import sqlalchemy as sa
+import stripe
+from flask import abort, current_app, jsonify, redirect, render_template, request
+from flask_babel import gettext as _
+
+from campaigns.extensions import csrf, db
+from campaigns.i18n import current_language
+from campaigns.models import Campaign, CampaignState, Donation, DonationSource, DonationStatus
+from campaigns.money import format_plain
+from campaigns.payments import bp, gateways, ledger, services
+from campaigns.payments.forms import DonateForm
+
+log = logging.getLogger(__name__)
+
+
+def _campaign_or_404(slug: str) -> Campaign:
+    """A campaign the public can see: drafts and archived campaigns do not exist for donors."""
+    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
+    if campaign is None or campaign.state in (CampaignState.DRAFT, CampaignState.ARCHIVED):
+        abort(404)
+    return campaign
+
+
+def _donation_or_404(reference: str) -> Donation:
+    donation = db.session.scalar(sa.select(Donation).where(Donation.reference == reference))
+    if donation is None:
+        abort(404)
+    return donation
+
+
+def _campaign_page(campaign: Campaign, form: DonateForm, status: int, notice: str | None = None):
+    """The campaign page with this form in it (its errors, or a prefilled gift)."""
+    try:
+        from campaigns.public.views import render_campaign_page
+    except ImportError:  # pragma: no cover - only while the public pages are not installed
+        render_campaign_page = None
+    if notice:
+        from flask import flash
+
+        flash(notice, "info")
+    if render_campaign_page is not None:
+        return render_campaign_page(campaign, donate_form=form, status=status)
+    return render_template("payments/donate.html", campaign=campaign, donate_form=form), status
+
+
+@bp.get("/campaigns/<slug>/donate")
+def donate_form(slug: str):
+    """The donate form on its own page (where the form goes back to after a refresh)."""
+    campaign = _campaign_or_404(slug)
+    form = DonateForm.for_campaign(campaign)
+    return render_template("payments/donate.html", campaign=campaign, donate_form=form)
+
+
+@bp.post("/campaigns/<slug>/donate")
+def donate(slug: str):
+    """Check the gift, open a pending donation, and send the donor to pay for it."""
+    campaign = _campaign_or_404(slug)
+    form = DonateForm.for_campaign(campaign, formdata=request.form)
+    if not form.validate():
+        return _campaign_page(campaign, form, 422)
+    try:
+        source = services.new_gift_source()
+    except gateways.GatewayUnavailable as exc:
+        log.error("No payment gateway: %s", exc)
+        return render_template("payments/checkout_failed.html", campaign=campaign), 503
+    donation = ledger.open_donation(
+        campaign, source=source, locale=current_language(), **form.gift()
+    )
+    # The pending donation is committed before the gateway hears of it: its id goes into
+    # the payment's metadata and must never be handed to another gift by a rollback.
+    db.session.commit()
+    try:
+        checkout = services.start_checkout(donation)
+    except gateways.GatewayError:
+        db.session.commit()
+        return render_template(
+            "payments/checkout_failed.html", campaign=campaign, donation=donation
+        ), 502
+    db.session.commit()
+    return redirect(checkout.url, 303)
+
+
+@bp.get("/donations/<reference>/thanks")
+def thanks(reference: str):
+    """Where the gateway sends the donor after paying: thanks, and whether it is confirmed."""
+    donation = _donation_or_404(reference)
+    response = current_app.make_response(
+        render_template("payments/thanks.html", donation=donation, campaign=donation.campaign)
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/donations/<reference>/cancelled")
+def cancelled(reference: str):
+    """The donor left the payment page: back to the form, with their gift filled in."""
+    donation = _donation_or_404(reference)
+    campaign = donation.campaign
+    if campaign.state in (CampaignState.DRAFT, CampaignState.ARCHIVED):
+        abort(404)
+    tier = next((t for t in campaign.tiers if t.amount_minor == donation.amount_minor), None)
+    form = DonateForm.for_campaign(
+        campaign,
+        tier=str(tier.id) if tier else None,
+        amount=None if tier else format_plain(donation.amount_minor, donation.currency),
+        frequency=donation.frequency.value,
+        name=donation.donor_name,
+        email=donation.donor_email,
+        anonymous=donation.anonymous,
+        message=donation.message,
+    )
+    notice = _("Your payment was cancelled and nothing was charged. Your gift is below.")
+    return _campaign_page(campaign, form, 200, notice=notice)
+
+
+def _test_donation_or_404(reference: str) -> Donation:
+    if not gateways.test_gateway_allowed():
+        abort(404)
+    donation = _donation_or_404(reference)
+    if donation.source != DonationSource.TEST:
+        abort(404)
+    return donation
+
+
+@bp.get("/test-checkout/<reference>")
+def test_checkout(reference: str):
+    """The test gateway's payment page: says plainly that no money moves."""
+    donation = _test_donation_or_404(reference)
+    if donation.status != DonationStatus.PENDING:
+        return redirect(services.return_urls(donation).success, 303)
+    urls = services.return_urls(donation)
+    return render_template(
+        "payments/test_checkout.html",
+        donation=donation,
+        campaign=donation.campaign,
+        cancel_url=urls.cancel,
+    )
+
+
+@bp.post("/test-checkout/<reference>")
+def test_checkout_submit(reference: str):
+    """Pay or decline a test gift, through the same event path as Stripe's webhooks."""
+    donation = _test_donation_or_404(reference)
+    action = request.form.get("action")
+    if action not in ("pay", "decline"):
+        abort(400)
+    services.settle_test_checkout(donation, paid=action == "pay")
+    db.session.commit()
+    return redirect(services.return_urls(donation).success, 303)
+
+
+@bp.post("/webhooks/stripe")
+@csrf.exempt
+def stripe_webhook():
+    """Stripe's events: verified, stored once, applied; 500 on error so that Stripe retries."""
+    secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
+    if not secret:
+        log.error("Stripe webhook received but STRIPE_WEBHOOK_SECRET is not set")
+        return jsonify(error="webhook endpoint not configured"), 503
+    payload = request.get_data()
+    try:
+        stripe.Webhook.construct_event(payload, request.headers.get("Stripe-Signature"), secret)
+        event = json.loads(payload)
+    except (ValueError, stripe.SignatureVerificationError) as exc:
+        log.warning("Stripe webhook refused: %s", exc)
+        return jsonify(error="invalid signature or payload"), 400
+    if not isinstance(event, dict) or not isinstance(event.get("id"), str):
+        return jsonify(error="not an event"), 400
+    try:
+        outcome = ledger.record_event("stripe", event, payload.decode("utf-8"))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception(
+            "Stripe event %s (%s) failed; Stripe will retry", event["id"], event.get("type")
+        )
+        return jsonify(error="processing failed"), 500
+    return jsonify(received=True, outcome=outcome), 200
