@@ -27,6 +27,26 @@ PG_ADMIN_URL = os.environ.get(
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def pytest_sessionstart(session):
+    """Compile the translation catalogues, as the install does: .mo files are not committed."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    translations = os.path.join(os.path.dirname(__file__), "..", "campaigns", "translations")
+    for folder, _dirs, files in os.walk(translations):
+        for name in (f for f in files if f.endswith(".po")):
+            po = os.path.join(folder, name)
+            mo = po[:-3] + ".mo"
+            if os.path.exists(mo) and os.path.getmtime(mo) >= os.path.getmtime(po):
+                continue
+            with open(po, "rb") as f:
+                catalog = read_po(f)
+            partial = f"{mo}.{os.getpid()}.tmp"
+            with open(partial, "wb") as f:
+                write_mo(f, catalog)
+            os.replace(partial, mo)  # atomic: a parallel run never reads half a file
+
+
 def _postgres_database() -> Iterator[str]:
     """Create a throwaway PostgreSQL database, yield its URL, drop it afterwards."""
     name = f"campaigns_test_{uuid.uuid4().hex[:10]}"
