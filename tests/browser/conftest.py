@@ -195,3 +195,14 @@ def new_page(browser, live_server) -> Iterator[PageMaker]:
     assert maker.third_party_requests() == [], "requests left the site"
     failures = live_server.server_errors[errors_before:] + live_server.log.records[log_before:]
     assert not failures, "the server failed:\n" + "\n".join(failures)
+
+
+@pytest.fixture(scope="session")
+def admin(live_app) -> tuple[str, str]:
+    """A platform admin on the live site, made as an operator would with ``create-admin``."""
+    email, password = "admin@example.org", "a long browser test password"
+    result = live_app.test_cli_runner().invoke(
+        args=["create-admin", email, "--password-stdin"], input=password + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    return email, password

@@ -117,3 +117,14 @@ def vertical_gap(a, b) -> float:
     top = max(box_a["y"], box_b["y"])
     bottom = min(box_a["y"] + box_a["height"], box_b["y"] + box_b["height"])
     return max(0.0, top - bottom)
+
+
+def sign_in(page, credentials: tuple[str, str], prefix: str = "") -> None:
+    """Sign in through the admin's login form, as a person would."""
+    email, password = credentials
+    page.goto(f"{prefix}/admin/login")
+    page.locator('[name="email"]').fill(email)
+    page.locator('[name="password"]').fill(password)
+    with page.expect_navigation():
+        page.locator('form button[type="submit"], form input[type="submit"]').last.click()
+    assert "/admin/login" not in page.url, "signing in failed"

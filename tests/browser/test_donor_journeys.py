@@ -1,0 +1,155 @@
+"""A donor gives through the site in a real browser, on a phone, and the total moves."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from campaigns.extensions import db
+from campaigns.models import Campaign, Donation
+from tests.browser.helpers import Figures, campaign_figures, field_error, vertical_gap
+
+pytestmark = pytest.mark.browser
+
+FIFTY_DOLLARS = 50_00
+
+
+def give_fifty_dollars(page, slug: str, tier_id: int, prefix: str = "") -> Figures:
+    """Walk the donation path from the campaign page to the thank-you page.
+
+    Returns the figures the campaign page showed before the gift.
+    """
+    response = page.goto(f"{prefix}/campaigns/{slug}")
+    assert response.status == 200
+    before = campaign_figures(page)
+
+    tier = page.locator(f'input[name="tier"][value="{tier_id}"]')
+    assert re.search(r"\b50\b", label_of(page, tier)), "the $50 tier is not labelled as such"
+    tier.check()
+    page.locator('[name="name"]').fill("Lina Haddad")
+    page.locator('[name="email"]').fill("lina@example.org")
+    submit_donate_form(page)
+
+    # The keyless test gateway's checkout page says it is a test, then takes the payment.
+    assert "/test-checkout" in page.url or page.locator("form").count(), page.url
+    pay_on_test_gateway(page)
+    return before
+
+
+def label_of(page, field) -> str:
+    """The text of the label a screen reader would announce for ``field``."""
+    ident = field.get_attribute("id")
+    if ident:
+        label = page.locator(f'label[for="{ident}"]')
+        if label.count():
+            return label.first.inner_text()
+    return field.locator("xpath=ancestor::label[1]").inner_text()
+
+
+def submit_donate_form(page) -> None:
+    form = page.locator('form[action$="/donate"]')
+    with page.expect_navigation():
+        form.locator('button[type="submit"], input[type="submit"]').last.click()
+
+
+def pay_on_test_gateway(page) -> None:
+    with page.expect_navigation():
+        page.locator('[data-outcome="pay"], button[value="pay"]').first.click()
+
+
+def assert_thanked(page, language: str = "en") -> None:
+    assert page.locator("html").get_attribute("lang") == language
+    heading = page.locator("h1").first.inner_text()
+    if language == "en":
+        assert re.search(r"thank", heading, re.I), heading
+    else:
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        assert re.search(r"شكر", heading), heading
+
+
+def figures_after(page, slug: str, prefix: str = "") -> Figures:
+    page.goto(f"{prefix}/campaigns/{slug}")
+    return campaign_figures(page)
+
+
+def test_donor_on_a_phone_gives_fifty_dollars(new_page, data):
+    journey = data.campaigns["donor-en"]
+    page = new_page("phone")
+
+    before = give_fifty_dollars(page, journey.slug, journey.tier_ids[FIFTY_DOLLARS])
+    assert_thanked(page)
+
+    after = figures_after(page, journey.slug)
+    assert after.raised_minor == before.raised_minor + FIFTY_DOLLARS
+    assert after.donors == before.donors + 1
+    assert page.get_by_text("Lina Haddad").count() == 1, "the donor is not in recent donors"
+
+
+def test_donor_gives_with_javascript_off(new_page, data):
+    journey = data.campaigns["donor-nojs"]
+    page = new_page("phone", javascript=False)
+
+    before = give_fifty_dollars(page, journey.slug, journey.tier_ids[FIFTY_DOLLARS])
+    assert_thanked(page)
+
+    after = figures_after(page, journey.slug)
+    assert after == Figures(before.raised_minor + FIFTY_DOLLARS, before.donors + 1)
+
+
+def test_donor_gives_in_arabic_right_to_left(new_page, data):
+    journey = data.campaigns["donor-ar"]
+    page = new_page("phone", locale="ar")
+
+    page.goto(f"/ar/campaigns/{journey.slug}")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("lang") == "ar"
+    before = give_fifty_dollars(page, journey.slug, journey.tier_ids[FIFTY_DOLLARS], "/ar")
+    assert_thanked(page, "ar")
+
+    after = figures_after(page, journey.slug, "/ar")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert after == Figures(before.raised_minor + FIFTY_DOLLARS, before.donors + 1)
+
+
+def _donations_of(live_app, slug: str) -> int:
+    with live_app.app_context():
+        return db.session.scalar(
+            sa.select(sa.func.count(Donation.id)).join(Campaign).where(Campaign.slug == slug)
+        )
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_bad_input_shows_errors_beside_the_fields_and_keeps_the_input(
+    new_page, data, live_app, javascript
+):
+    journey = data.campaigns["bad-input"]
+    page = new_page("phone", javascript=javascript)
+    page.goto(f"/campaigns/{journey.slug}")
+    donations_before = _donations_of(live_app, journey.slug)
+
+    page.locator('[name="amount"]').fill("abc")
+    page.locator('[name="name"]').fill("Omar Khalil")
+    page.locator('[name="email"]').fill("omar@@example")
+    page.locator('[name="message"]').fill("For the clinic")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        submit_donate_form(page)
+    assert answer.value.status in (400, 422)
+
+    # What was typed is still there, so the donor only corrects the mistakes.
+    assert page.locator('[name="amount"]').input_value() == "abc"
+    assert page.locator('[name="email"]').input_value() == "omar@@example"
+    assert page.locator('[name="name"]').input_value() == "Omar Khalil"
+    assert page.locator('[name="message"]').input_value() == "For the clinic"
+
+    for name in ("amount", "email"):
+        field = page.locator(f'[name="{name}"]')
+        error = field_error(page, name)
+        assert error.is_visible(), f"no error shown for {name}"
+        assert error.inner_text().strip(), f"the error for {name} is empty"
+        assert field.get_attribute("aria-invalid") == "true", f"{name} not marked invalid"
+        assert vertical_gap(field, error) < 60, f"the error for {name} is far from the field"
+    assert page.locator('[name="name"][aria-invalid="true"]').count() == 0
+
+    assert _donations_of(live_app, journey.slug) == donations_before, "a donation was created"
