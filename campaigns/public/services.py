@@ -224,6 +224,7 @@ class PublicDonor:
     amount_minor: int
     currency: str
     at: datetime | None
+    message: str | None = None
 
     @property
     def anonymous(self) -> bool:
@@ -252,6 +253,7 @@ def recent_donors(campaign: Campaign, limit: int = RECENT_DONORS) -> list[Public
             amount_minor=row.amount_minor,
             currency=row.currency,
             at=row.succeeded_at,
+            message=(row.message or "").strip() or None,
         )
         for row in rows
     ]
