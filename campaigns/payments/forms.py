@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from campaigns.i18n import money_text
@@ -36,17 +36,15 @@ def amount_step(currency: str) -> int:
 class DonateForm(FlaskForm):
     """A gift to one campaign; build it with :meth:`for_campaign`."""
 
-    tier = RadioField(_l("Choose a gift"), choices=[], validate_choice=False)
+    # Radio buttons in the template; checked here against the campaign's tiers and the two
+    # frequencies (plain string fields keep WTForms' choice handling out of the way).
+    tier = StringField(_l("Choose a gift"), validators=[Optional(), Length(max=20)])
     amount = StringField(
         _l("Other amount"),
         validators=[Optional(), Length(max=30)],
         render_kw={"inputmode": "decimal", "autocomplete": "off", "dir": "ltr"},
     )
-    frequency = RadioField(
-        _l("How often"),
-        choices=[(Frequency.ONCE.value, _l("Once")), (Frequency.MONTHLY.value, _l("Monthly"))],
-        default=Frequency.ONCE.value,
-    )
+    frequency = StringField(_l("How often"), default=Frequency.ONCE.value)
     name = StringField(
         _l("Your name"),
         validators=[DataRequired(message=_l("Please tell us your name.")), Length(max=200)],
@@ -89,9 +87,6 @@ class DonateForm(FlaskForm):
         """
         form = cls(formdata=formdata, **data)
         form.campaign = campaign
-        form.tier.choices = [
-            (str(t.id), money_text(t.amount_minor, campaign.currency)) for t in campaign.tiers
-        ]
         return form
 
     #: For the template's ``maxlength``.
@@ -125,6 +120,8 @@ class DonateForm(FlaskForm):
         if self.refusal:
             self.form_errors.append(self.refusal)
             valid = False
+        if not self.frequency.data:
+            self.frequency.data = Frequency.ONCE.value
         if self.frequency.data not in (Frequency.ONCE.value, Frequency.MONTHLY.value):
             self.frequency.errors = [*self.frequency.errors, _("Choose once or monthly.")]
             valid = False
