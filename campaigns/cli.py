@@ -32,7 +32,28 @@ def demo_data() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_admin(email: str, password_stdin: bool) -> None:
     """Create a platform admin (or reset an existing account's password)."""
-    raise click.ClickException("Not available yet.")
+    import sys
+
+    from campaigns.admin.auth import AccountError, checked_email, create_platform_admin
+    from campaigns.extensions import db
+
+    try:
+        checked_email(email)
+    except AccountError as exc:
+        raise click.BadParameter(str(exc), param_hint="EMAIL") from None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user, created = create_platform_admin(email, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    if created:
+        click.echo(f"Created platform admin {user.email}.")
+    else:
+        click.echo(f"Reset the password of {user.email}; the account is a platform admin.")
 
 
 @click.command("reconcile")

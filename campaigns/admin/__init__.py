@@ -1,5 +1,8 @@
+"""The admin console: organizations sign in here to run their campaigns and donations."""
+
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from campaigns.admin import views  # noqa: E402, F401 - routes register on import
+# Imported for their side effects: the user loader and the routes register themselves.
+from campaigns.admin import auth, views  # noqa: E402, F401

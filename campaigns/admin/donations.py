@@ -1,0 +1,329 @@
+"""Following donations: the filtered list, the CSV export, a donation's history, and the
+two things an organization does to money by hand, recording an offline gift and refunding.
+
+Neither of those writes a donation's state or a campaign's total here: they go through the
+payments ledger and gateway, the only code allowed to.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from campaigns import catalog
+from campaigns.admin.access import Ability, scope
+from campaigns.audit import record
+from campaigns.catalog import ContentError
+from campaigns.extensions import db
+from campaigns.models import (
+    AuditEntry,
+    Campaign,
+    Donation,
+    DonationStatus,
+    OfflineMethod,
+    PaymentEvent,
+    User,
+)
+from campaigns.money import AmountError, format_plain, parse_amount
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    campaign_id: int | None = None
+    status: DonationStatus | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str | None = None
+
+    def as_args(self) -> dict:
+        """The filters as query-string arguments (for pagination and export links)."""
+        args = {
+            "campaign": self.campaign_id,
+            "status": self.status.value if self.status else None,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "q": self.q,
+        }
+        return {key: value for key, value in args.items() if value}
+
+
+def parse_filters(data: dict) -> tuple[Filters, dict[str, str]]:
+    """Filters from the list's query string; unreadable values are dropped and reported."""
+    errors: dict[str, str] = {}
+    try:
+        campaign_id = int(data.get("campaign") or 0) or None
+    except ValueError:
+        campaign_id = None
+    try:
+        status = DonationStatus(data["status"]) if data.get("status") else None
+    except ValueError:
+        status = None
+    dates = {}
+    for name in ("date_from", "date_to"):
+        text = (data.get(name) or "").strip()
+        dates[name] = None
+        if text:
+            try:
+                dates[name] = catalog.parse_date(text)
+            except ValueError as exc:
+                errors[name] = str(exc)
+    q = (data.get("q") or "").strip() or None
+    return Filters(campaign_id, status, dates["date_from"], dates["date_to"], q), errors
+
+
+def _gift_time():
+    """When the gift happened: confirmed (or received, offline), else when it was started."""
+    return func.coalesce(Donation.succeeded_at, Donation.created_at)
+
+
+def donations_query(filters: Filters):
+    """The donations the user may see that match ``filters``, newest first."""
+    query = select(Donation).join(Campaign, Donation.campaign_id == Campaign.id)
+    query = scope(query, Campaign.organization_id, Ability.MONEY)
+    if filters.campaign_id:
+        query = query.where(Donation.campaign_id == filters.campaign_id)
+    if filters.status:
+        query = query.where(Donation.status == filters.status)
+    if filters.date_from:
+        start = datetime.combine(filters.date_from, time.min, tzinfo=UTC)
+        query = query.where(_gift_time() >= start)
+    if filters.date_to:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=UTC)
+        query = query.where(_gift_time() < end)
+    if filters.q:
+        needle = "%" + filters.q.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+        query = query.where(
+            or_(
+                func.lower(Donation.donor_name).like(needle),
+                func.lower(Donation.donor_email).like(needle),
+                func.lower(Donation.reference).like(needle),
+            )
+        )
+    return query.order_by(_gift_time().desc(), Donation.id.desc())
+
+
+def page_of(filters: Filters, page: int):
+    return db.paginate(donations_query(filters), page=page, per_page=PER_PAGE, error_out=False)
+
+
+# Export -------------------------------------------------------------------------------
+
+#: Characters that make a spreadsheet read a cell as a formula (or shift it into one).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+EXPORT_COLUMNS = (
+    "id", "reference", "date_utc", "campaign", "amount", "refunded", "currency", "status",
+    "frequency", "source", "donor_name", "donor_email", "anonymous", "message",
+    "offline_method", "offline_reference",
+)  # fmt: skip
+
+
+def safe_cell(value) -> str:
+    """A cell as text, with a leading apostrophe where a spreadsheet would see a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _export_row(donation: Donation, campaign_slug: str) -> list[str]:
+    moment = donation.succeeded_at or donation.created_at
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    values = [
+        donation.id,
+        donation.reference,
+        moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if moment else "",
+        campaign_slug,
+        format_plain(donation.amount_minor, donation.currency),
+        format_plain(donation.refunded_minor, donation.currency),
+        donation.currency,
+        donation.status.value,
+        donation.frequency.value,
+        donation.source.value,
+        donation.donor_name,
+        donation.donor_email,
+        "yes" if donation.anonymous else "no",
+        donation.message,
+        donation.offline_method.value if donation.offline_method else "",
+        donation.offline_reference,
+    ]
+    return [safe_cell(v) for v in values]
+
+
+def export_csv(filters: Filters) -> Iterator[str]:
+    """The filtered donations as CSV (RFC 4180, CRLF), UTF-8 with a byte-order mark.
+
+    The mark makes spreadsheet programs read the file as UTF-8, so Arabic names survive.
+    Rows are produced as they are read, so a large export does not sit in memory.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+        return text
+
+    writer.writerow(EXPORT_COLUMNS)
+    yield "\ufeff" + flush()
+    query = donations_query(filters).add_columns(Campaign.slug).execution_options(yield_per=500)
+    for n, (donation, slug) in enumerate(db.session.execute(query), start=1):
+        writer.writerow(_export_row(donation, slug))
+        if n % 200 == 0:
+            yield flush()
+    yield flush()
+
+
+def note_export(user: User, filters: Filters) -> None:
+    """Exports reveal donors' details: each one is written to the audit log."""
+    campaign = db.session.get(Campaign, filters.campaign_id) if filters.campaign_id else None
+    record("donation.export", campaign or user, {"filters": filters.as_args()})
+
+
+# A donation's page --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    kind: str  # "event" or "audit"
+    what: str
+    detail: str | None
+    who: str | None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def history(donation: Donation) -> list[HistoryLine]:
+    """Payment events and admin actions on this donation, oldest first."""
+    lines = [
+        HistoryLine(_aware(e.received_at), "event", e.type, e.outcome, e.provider)
+        for e in db.session.scalars(
+            select(PaymentEvent).where(PaymentEvent.donation_id == donation.id)
+        )
+    ]
+    entries = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.object_type == "donation", AuditEntry.object_id == donation.id
+        )
+    )
+    lines += [
+        HistoryLine(_aware(a.at), "audit", a.action, a.detail, a.user.email if a.user else None)
+        for a in entries
+    ]
+    return sorted(lines, key=lambda line: line.at)
+
+
+# Offline gifts and refunds ------------------------------------------------------------
+
+
+def record_offline(campaign: Campaign, data: dict, actor: User, today: date | None = None):
+    """Record a cash or bank-transfer gift through the ledger, which updates the total."""
+    from campaigns.payments import ledger
+
+    errors: dict[str, str] = {}
+    try:
+        amount = parse_amount(data.get("amount") or "", campaign.currency)
+        if amount <= 0:
+            errors["amount"] = _("The amount must be greater than zero.")
+    except AmountError:
+        errors["amount"] = _("Write an amount such as 1500 or 1500.50, without the currency sign.")
+    try:
+        received_on = catalog.parse_date(data.get("received_on") or "")
+        if received_on > (today or date.today()):
+            errors["received_on"] = _("The date is in the future.")
+    except ValueError as exc:
+        errors["received_on"] = str(exc)
+    try:
+        method = OfflineMethod(data.get("method"))
+    except ValueError:
+        errors["method"] = _("Choose how the gift was received.")
+    donor_name = (data.get("donor_name") or "").strip()
+    reference = (data.get("reference") or "").strip()
+    if not donor_name:
+        errors["donor_name"] = _("Write the donor's name.")
+    if not reference:
+        errors["reference"] = _("Write the receipt or transfer reference.")
+    if errors:
+        raise ContentError(errors)
+    donation = ledger.record_offline_gift(
+        campaign,
+        amount,
+        donor_name=donor_name,
+        donor_email=(data.get("donor_email") or "").strip().lower() or None,
+        anonymous=bool(data.get("anonymous")),
+        method=method,
+        reference=reference,
+        received_on=received_on,
+        recorded_by=actor,
+        message=(data.get("message") or "").strip() or None,
+    )
+    db.session.flush()
+    record(
+        "donation.offline",
+        donation,
+        {"amount": format_plain(amount, campaign.currency), "method": method.value},
+    )
+    return donation
+
+
+REFUNDABLE = (DonationStatus.SUCCEEDED, DonationStatus.PARTIALLY_REFUNDED)
+
+
+def refundable_minor(donation: Donation) -> int:
+    """What can still be given back."""
+    if donation.status not in REFUNDABLE:
+        return 0
+    return donation.amount_minor - donation.refunded_minor
+
+
+def parse_refund(donation: Donation, text: str) -> int:
+    """The amount of a refund the admin asked for, checked against what can be refunded."""
+    left = refundable_minor(donation)
+    if left <= 0:
+        raise ContentError({"amount": _("This donation cannot be refunded.")})
+    try:
+        amount = parse_amount(text or "", donation.currency)
+    except AmountError:
+        raise ContentError(
+            {"amount": _("Write an amount such as 1500 or 1500.50, without the currency sign.")}
+        ) from None
+    if amount <= 0:
+        raise ContentError({"amount": _("The amount must be greater than zero.")})
+    if amount > left:
+        raise ContentError(
+            {
+                "amount": _(
+                    "At most %(amount)s can be refunded.",
+                    amount=format_plain(left, donation.currency),
+                )
+            }
+        )
+    return amount
+
+
+def refund(donation: Donation, amount_minor: int, actor: User):
+    """Ask the gateway for a refund; the total falls when the gateway confirms it."""
+    from campaigns.payments import services
+
+    amount_minor = parse_refund(donation, format_plain(amount_minor, donation.currency))
+    result = services.refund_donation(donation, amount_minor, actor)
+    db.session.flush()
+    record(
+        "donation.refund",
+        donation,
+        {"amount": format_plain(amount_minor, donation.currency)},
+    )
+    return result

@@ -1,0 +1,302 @@
+"""Forms of the admin console.
+
+Forms only check shape (required, length, choice); the rules about content live in
+``campaigns.catalog`` and the admin services, which parse dates and amounts and report
+problems by field. A form lists exactly the fields a person may set: anything else posted
+is ignored, so no form can reach the totals, a donation's state or another organization.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
+
+from campaigns.admin.auth import MIN_PASSWORD_LENGTH
+from campaigns.models import DonationStatus, OfflineMethod, Role, Sector, UpdateCategory
+
+
+def sector_choices():
+    names = {
+        Sector.HEALTH: _l("Health"),
+        Sector.EDUCATION: _l("Education"),
+        Sector.AGRICULTURE: _l("Agriculture"),
+        Sector.INFRASTRUCTURE: _l("Infrastructure"),
+        Sector.LIVELIHOODS: _l("Livelihoods"),
+        Sector.PEACE: _l("Peacebuilding"),
+        Sector.RELIEF: _l("Relief"),
+    }
+    return [(s.value, names[s]) for s in Sector]
+
+
+def category_choices():
+    names = {
+        UpdateCategory.AID_DEVELOPMENT: _l("Aid and development"),
+        UpdateCategory.HEALTH: _l("Health"),
+        UpdateCategory.EDUCATION: _l("Education"),
+        UpdateCategory.FIELD_REPORT: _l("Field report"),
+        UpdateCategory.NEWS: _l("News"),
+    }
+    return [(c.value, names[c]) for c in UpdateCategory]
+
+
+STATUS_NAMES = {
+    DonationStatus.PENDING: _l("Pending"),
+    DonationStatus.SUCCEEDED: _l("Succeeded"),
+    DonationStatus.FAILED: _l("Failed"),
+    DonationStatus.EXPIRED: _l("Expired"),
+    DonationStatus.REFUNDED: _l("Refunded"),
+    DonationStatus.PARTIALLY_REFUNDED: _l("Partially refunded"),
+    DonationStatus.DISPUTED: _l("Disputed"),
+}
+
+ROLE_NAMES = {Role.MANAGER: _l("Manager"), Role.EDITOR: _l("Editor")}
+
+METHOD_NAMES = {OfflineMethod.CASH: _l("Cash"), OfflineMethod.BANK_TRANSFER: _l("Bank transfer")}
+
+
+class LoginForm(FlaskForm):
+    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
+
+
+class ButtonForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that change something."""
+
+
+class CampaignForm(FlaskForm):
+    organization = SelectField(_l("Organization"), coerce=int, validators=[InputRequired()])
+    slug = StringField(
+        _l("Address (slug)"),
+        validators=[Optional(), Length(max=80)],
+        description=_l(
+            "Lower-case letters, digits and hyphens. Left empty, it is made from the English title."
+        ),
+    )
+    title_en = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title_ar = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    summary_en = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=500)])
+    summary_ar = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=500)])
+    story_en = TextAreaField(
+        _l("Story"),
+        validators=[Optional(), Length(max=50_000)],
+        description=_l("Markdown: **bold**, *italic*, lists, links. HTML is not allowed."),
+    )
+    story_ar = TextAreaField(_l("Story"), validators=[Optional(), Length(max=50_000)])
+    places_en = StringField(_l("Places"), validators=[Optional(), Length(max=500)])
+    places_ar = StringField(_l("Places"), validators=[Optional(), Length(max=500)])
+    beneficiaries_en = StringField(_l("Who benefits"), validators=[Optional(), Length(max=500)])
+    beneficiaries_ar = StringField(_l("Who benefits"), validators=[Optional(), Length(max=500)])
+    sector = SelectField(_l("Sector"), choices=sector_choices)
+    currency = StringField(
+        _l("Currency"),
+        default="USD",
+        validators=[DataRequired(), Length(max=3)],
+        description=_l("ISO 4217 code, such as USD or EUR. Fixed once the campaign has donations."),
+    )  # fmt: skip
+    goal = StringField(_l("Goal"), validators=[Optional(), Length(max=30)])
+    min_amount = StringField(_l("Smallest gift"), validators=[Optional(), Length(max=30)])
+    max_amount = StringField(_l("Largest gift"), validators=[Optional(), Length(max=30)])
+    starts_on = StringField(
+        _l("Start date"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("YYYY-MM-DD, or DD/MM/YYYY."),
+    )
+    ends_on = StringField(
+        _l("End date"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("Last day gifts are accepted. Leave empty for an open-ended campaign."),
+    )
+    implemented_from = StringField(
+        _l("Work carried out from"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("For a completed project."),
+    )
+    implemented_to = StringField(
+        _l("Work carried out until"), validators=[Optional(), Length(max=20)]
+    )
+    beneficiaries_reached = IntegerField(
+        _l("People reached"), validators=[Optional(), NumberRange(min=0)]
+    )
+    featured = BooleanField(_l("Feature on the home page"))
+
+
+#: Fields shown in English and Arabic side by side, in this order.
+CAMPAIGN_BILINGUAL = ("title", "summary", "story", "places", "beneficiaries")
+#: Markdown fields, previewed on request.
+CAMPAIGN_MARKDOWN = ("story_en", "story_ar")
+
+
+class TierRow(Form):
+    tier_id = HiddenField()
+    position = IntegerField(_l("Position"), validators=[Optional()])
+    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
+    description_en = StringField(
+        _l("What it does (English)"), validators=[Optional(), Length(max=300)]
+    )
+    description_ar = StringField(
+        _l("What it does (Arabic)"), validators=[Optional(), Length(max=300)]
+    )
+    remove = BooleanField(_l("Remove"))
+
+
+class TiersForm(FlaskForm):
+    rows = FieldList(FormField(TierRow), max_entries=60)
+
+
+class ImpactRow(Form):
+    figure_id = HiddenField()
+    position = IntegerField(_l("Position"), validators=[Optional()])
+    value = IntegerField(_l("Number"), validators=[Optional(), NumberRange(min=0)])
+    label_en = StringField(
+        _l("What was counted (English)"), validators=[Optional(), Length(max=200)]
+    )
+    label_ar = StringField(
+        _l("What was counted (Arabic)"), validators=[Optional(), Length(max=200)]
+    )
+    detail_en = StringField(_l("Breakdown (English)"), validators=[Optional(), Length(max=500)])
+    detail_ar = StringField(_l("Breakdown (Arabic)"), validators=[Optional(), Length(max=500)])
+    remove = BooleanField(_l("Remove"))
+
+
+class ImpactForm(FlaskForm):
+    rows = FieldList(FormField(ImpactRow), max_entries=60)
+
+
+class ChapterForm(FlaskForm):
+    happened_on = StringField(
+        _l("Date"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("A year (2013), a month (2013-06) or a day (2013-06-15)."),
+    )
+    title_en = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title_ar = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    body_en = TextAreaField(
+        _l("Text"),
+        validators=[Optional(), Length(max=50_000)],
+        description=_l("Markdown: **bold**, *italic*, lists, links. HTML is not allowed."),
+    )
+    body_ar = TextAreaField(_l("Text"), validators=[Optional(), Length(max=50_000)])
+    position = IntegerField(_l("Position"), validators=[Optional()])
+
+
+class UpdateForm(FlaskForm):
+    organization = SelectField(_l("Organization"), coerce=int, validators=[InputRequired()])
+    campaign = SelectField(
+        _l("Campaign"),
+        coerce=int,
+        description=_l("Leave on the organization for news about its work as a whole."),
+    )
+    category = SelectField(_l("Category"), choices=category_choices)
+    slug = StringField(_l("Address (slug)"), validators=[Optional(), Length(max=120)])
+    title_en = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title_ar = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    body_en = TextAreaField(
+        _l("Text"),
+        validators=[DataRequired(), Length(max=50_000)],
+        description=_l("Markdown: **bold**, *italic*, lists, links. HTML is not allowed."),
+    )
+    body_ar = TextAreaField(_l("Text"), validators=[Optional(), Length(max=50_000)])
+    published_at = StringField(
+        _l("Publish at (UTC)"),
+        validators=[Optional(), Length(max=30)],
+        description=_l("YYYY-MM-DD HH:MM. Leave empty to keep it as a draft."),
+    )
+
+
+class CoverForm(FlaskForm):
+    image = FileField(_l("Cover image"), validators=[FileRequired()])
+
+
+class OfflineGiftForm(FlaskForm):
+    amount = StringField(_l("Amount"), validators=[DataRequired(), Length(max=30)])
+    method = SelectField(
+        _l("How it was received"), choices=[(m.value, METHOD_NAMES[m]) for m in OfflineMethod]
+    )
+    received_on = StringField(
+        _l("Date received"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("YYYY-MM-DD, or DD/MM/YYYY."),
+    )
+    reference = StringField(
+        _l("Reference"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("Receipt number or bank transfer reference."),
+    )
+    donor_name = StringField(_l("Donor's name"), validators=[DataRequired(), Length(max=200)])
+    donor_email = StringField(
+        _l("Donor's email"), validators=[Optional(), Email(), Length(max=254)]
+    )
+    anonymous = BooleanField(_l("The donor asked not to be named in public"))
+    message = TextAreaField(_l("Message"), validators=[Optional(), Length(max=500)])
+
+
+class RefundForm(FlaskForm):
+    amount = StringField(_l("Amount to refund"), validators=[DataRequired(), Length(max=30)])
+    confirmed = HiddenField()
+
+
+class DonationFilterForm(FlaskForm):
+    """The donations list's filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    campaign = SelectField(_l("Campaign"), coerce=int, validate_choice=False, default=0)
+    status = SelectField(
+        _l("State"),
+        choices=[("", _l("Any"))] + [(s.value, STATUS_NAMES[s]) for s in DonationStatus],
+        validate_choice=False,
+        default="",
+    )
+    date_from = StringField(_l("From"), validators=[Optional(), Length(max=20)])
+    date_to = StringField(_l("Until"), validators=[Optional(), Length(max=20)])
+    q = StringField(_l("Name or email"), validators=[Optional(), Length(max=200)])
+
+
+class MemberAddForm(FlaskForm):
+    email = StringField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(
+        _l("Name"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Used only when a new account is created."),
+    )
+    role = SelectField(_l("Role"), choices=[(r.value, ROLE_NAMES[r]) for r in Role])
+
+
+class MemberRoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(r.value, ROLE_NAMES[r]) for r in Role])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1000)],
+        description=_l("At least 10 characters."),
+    )
+    confirm = PasswordField(
+        _l("New password, again"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+    )

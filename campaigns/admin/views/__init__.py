@@ -1,0 +1,11 @@
+"""Routes of the admin console, one module per area."""
+
+from campaigns.admin.views import (  # noqa: F401 - routes register on import
+    account,
+    audit_log,
+    campaigns,
+    dashboard,
+    donations,
+    members,
+    updates,
+)

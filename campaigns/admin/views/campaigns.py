@@ -1,0 +1,392 @@
+"""Campaigns: list, write, preview, publish; tiers, history chapters, impact figures, cover."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from campaigns.admin import access, bp, content
+from campaigns.admin.access import Ability
+from campaigns.admin.forms import (
+    CAMPAIGN_BILINGUAL,
+    ButtonForm,
+    CampaignForm,
+    ChapterForm,
+    CoverForm,
+    ImpactForm,
+    TiersForm,
+)
+from campaigns.admin.views.support import attach_errors, wants_preview
+from campaigns.catalog import ContentError
+from campaigns.extensions import db
+from campaigns.models import Campaign
+from campaigns.money import format_plain
+
+BLANK_ROWS = 3
+
+
+def _campaign_data(campaign: Campaign) -> dict:
+    """A campaign as its form shows it: amounts in major units, dates as ISO text."""
+    data = {name: getattr(campaign, name) for name in content.TEXT_FIELDS}
+    for field, column in content.AMOUNT_FIELDS.items():
+        value = getattr(campaign, column)
+        data[field] = format_plain(value, campaign.currency) if value is not None else ""
+    for name in content.DATE_FIELDS:
+        value = getattr(campaign, name)
+        data[name] = value.isoformat() if value else ""
+    data.update(
+        slug=campaign.slug,
+        sector=campaign.sector.value,
+        currency=campaign.currency,
+        beneficiaries_reached=campaign.beneficiaries_reached,
+        featured=campaign.featured,
+        organization=campaign.organization_id,
+    )
+    return data
+
+
+def _render_campaign_form(form, campaign, errors=(), preview=False, status=200):
+    return (
+        render_template(
+            "admin/campaign_form.html",
+            form=form,
+            campaign=campaign,
+            bilingual=CAMPAIGN_BILINGUAL,
+            errors=errors,
+            preview=preview,
+            button=ButtonForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("/campaigns/")
+@access.require(Ability.CONTENT)
+def campaign_list():
+    """Every campaign the user may edit, newest first."""
+    return render_template(
+        "admin/campaigns.html", campaigns=access.campaigns(Ability.CONTENT), button=ButtonForm()
+    )
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@access.require(Ability.CONTENT)
+def campaign_new():
+    """Write a new campaign; it starts as a draft in one of the user's organizations."""
+    form = CampaignForm()
+    form.organization.choices = [(o.id, o.name_en) for o in access.organizations(Ability.CONTENT)]
+    if not current_user.is_platform_admin:
+        del form.featured
+    if request.method == "POST" and wants_preview():
+        form.validate()
+        return _render_campaign_form(form, None, preview=True)
+    if form.validate_on_submit():
+        organization = access.organization_or_404(form.organization.data, Ability.CONTENT)
+        try:
+            campaign = content.save_campaign(
+                None,
+                form.data,
+                organization=organization,
+                may_feature=current_user.is_platform_admin,
+            )
+        except ContentError as exc:
+            db.session.rollback()
+            errors = attach_errors(form, exc.errors)
+            return _render_campaign_form(form, None, errors, status=422)
+        db.session.commit()
+        flash(_("The campaign was created as a draft."), "success")
+        return redirect(url_for("admin.campaign_edit", campaign_id=campaign.id))
+    status = 422 if request.method == "POST" else 200
+    return _render_campaign_form(form, None, status=status)
+
+
+@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@access.require(Ability.CONTENT)
+def campaign_edit(campaign_id: int):
+    """Edit a campaign's texts, goal, dates and settings (not its state or totals)."""
+    campaign = access.campaign_or_404(campaign_id)
+    form = CampaignForm(data=_campaign_data(campaign))
+    del form.organization
+    if not current_user.is_platform_admin:
+        del form.featured
+    if request.method == "POST" and wants_preview():
+        form.validate()
+        return _render_campaign_form(form, campaign, preview=True)
+    if form.validate_on_submit():
+        try:
+            content.save_campaign(campaign, form.data, may_feature=current_user.is_platform_admin)
+        except ContentError as exc:
+            db.session.rollback()
+            errors = attach_errors(form, exc.errors)
+            return _render_campaign_form(form, campaign, errors, status=422)
+        db.session.commit()
+        flash(_("The campaign was saved."), "success")
+        return redirect(url_for("admin.campaign_edit", campaign_id=campaign.id))
+    status = 422 if request.method == "POST" else 200
+    return _render_campaign_form(form, campaign, status=status)
+
+
+@bp.get("/campaigns/<int:campaign_id>/preview")
+@access.require(Ability.CONTENT)
+def campaign_preview(campaign_id: int):
+    """The campaign as donors will see it, drafts included, for the people writing it."""
+    campaign = access.campaign_or_404(campaign_id)
+    try:
+        from campaigns.public.views import render_campaign_page
+    except ImportError:
+        render_campaign_page = None
+    if render_campaign_page is not None:
+        response = render_campaign_page(campaign)
+        return response
+    return render_template("admin/campaign_preview.html", campaign=campaign)
+
+
+@bp.post("/campaigns/<int:campaign_id>/<any(publish, close, archive, restore):action>")
+@access.require(Ability.CONTENT)
+def campaign_state(campaign_id: int, action: str):
+    """Move a campaign between draft, published, closed and archived."""
+    campaign = access.campaign_or_404(campaign_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        content.change_state(campaign, action)
+    except ContentError as exc:
+        db.session.rollback()
+        for message in exc.errors.values():
+            flash(message, "error")
+        return redirect(url_for("admin.campaign_edit", campaign_id=campaign_id))
+    db.session.commit()
+    messages = {
+        "publish": _("The campaign is published."),
+        "close": _("The campaign is closed: it no longer accepts gifts."),
+        "archive": _("The campaign is archived."),
+        "restore": _("The campaign is back among the drafts."),
+    }
+    flash(messages[action], "success")
+    return redirect(url_for("admin.campaign_edit", campaign_id=campaign_id))
+
+
+@bp.post("/campaigns/<int:campaign_id>/delete")
+@access.require(Ability.CONTENT)
+def campaign_delete(campaign_id: int):
+    """Delete a draft that never received a gift."""
+    campaign = access.campaign_or_404(campaign_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        content.delete_campaign(campaign)
+    except ContentError as exc:
+        db.session.rollback()
+        for message in exc.errors.values():
+            flash(message, "error")
+        return redirect(url_for("admin.campaign_edit", campaign_id=campaign_id))
+    db.session.commit()
+    flash(_("The draft was deleted."), "success")
+    return redirect(url_for("admin.campaign_list"))
+
+
+# Cover image ----------------------------------------------------------------------------
+
+
+@bp.route("/campaigns/<int:campaign_id>/cover", methods=["GET", "POST"])
+@access.require(Ability.CONTENT)
+def campaign_cover(campaign_id: int):
+    """Upload a cover image: checked by content, re-encoded, metadata stripped."""
+    campaign = access.campaign_or_404(campaign_id)
+    form = CoverForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            content.set_cover(campaign, form.image.data.stream)
+        except ContentError as exc:
+            db.session.rollback()
+            errors = attach_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("The cover image was saved."), "success")
+            return redirect(url_for("admin.campaign_cover", campaign_id=campaign_id))
+    status = 422 if request.method == "POST" else 200
+    return (
+        render_template(
+            "admin/campaign_cover.html",
+            campaign=campaign,
+            form=form,
+            errors=errors,
+            button=ButtonForm(),
+        ),
+        status,
+    )
+
+
+@bp.post("/campaigns/<int:campaign_id>/cover/remove")
+@access.require(Ability.CONTENT)
+def campaign_cover_remove(campaign_id: int):
+    campaign = access.campaign_or_404(campaign_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    content.remove_cover(campaign)
+    db.session.commit()
+    flash(_("The cover image was removed."), "success")
+    return redirect(url_for("admin.campaign_cover", campaign_id=campaign_id))
+
+
+# Tiers and impact figures ---------------------------------------------------------------
+
+
+def _tier_rows(campaign: Campaign) -> list[dict]:
+    rows = [
+        {
+            "tier_id": str(t.id),
+            "position": n + 1,
+            "amount": format_plain(t.amount_minor, campaign.currency),
+            "description_en": t.description_en,
+            "description_ar": t.description_ar,
+        }
+        for n, t in enumerate(campaign.tiers)
+    ]
+    start = len(rows) + 1
+    return rows + [{"position": start + n} for n in range(BLANK_ROWS)]
+
+
+@bp.route("/campaigns/<int:campaign_id>/tiers", methods=["GET", "POST"])
+@access.require(Ability.CONTENT)
+def campaign_tiers(campaign_id: int):
+    """The preset gifts: add rows, change positions to reorder, tick to remove."""
+    campaign = access.campaign_or_404(campaign_id)
+    form = TiersForm(data={"rows": _tier_rows(campaign)} if request.method == "GET" else None)
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            content.save_tiers(campaign, form.rows.data)
+        except ContentError as exc:
+            db.session.rollback()
+            errors = attach_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("The tiers were saved."), "success")
+            return redirect(url_for("admin.campaign_tiers", campaign_id=campaign_id))
+    status = 422 if request.method == "POST" else 200
+    return (
+        render_template("admin/campaign_tiers.html", campaign=campaign, form=form, errors=errors),
+        status,
+    )
+
+
+def _impact_rows(campaign: Campaign) -> list[dict]:
+    rows = [
+        {
+            "figure_id": str(f.id),
+            "position": n + 1,
+            "value": f.value,
+            "label_en": f.label_en,
+            "label_ar": f.label_ar,
+            "detail_en": f.detail_en,
+            "detail_ar": f.detail_ar,
+        }
+        for n, f in enumerate(campaign.impact_figures)
+    ]
+    start = len(rows) + 1
+    return rows + [{"position": start + n} for n in range(BLANK_ROWS)]
+
+
+@bp.route("/campaigns/<int:campaign_id>/impact", methods=["GET", "POST"])
+@access.require(Ability.CONTENT)
+def campaign_impact(campaign_id: int):
+    """Counted results ("44 health facilities"), edited as one table."""
+    campaign = access.campaign_or_404(campaign_id)
+    form = ImpactForm(data={"rows": _impact_rows(campaign)} if request.method == "GET" else None)
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            content.save_impact(campaign, form.rows.data)
+        except ContentError as exc:
+            db.session.rollback()
+            errors = attach_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("The impact figures were saved."), "success")
+            return redirect(url_for("admin.campaign_impact", campaign_id=campaign_id))
+    status = 422 if request.method == "POST" else 200
+    return (
+        render_template("admin/campaign_impact.html", campaign=campaign, form=form, errors=errors),
+        status,
+    )
+
+
+# History chapters ------------------------------------------------------------------------
+
+
+@bp.get("/campaigns/<int:campaign_id>/chapters/")
+@access.require(Ability.CONTENT)
+def chapter_list(campaign_id: int):
+    campaign = access.campaign_or_404(campaign_id)
+    return render_template("admin/chapters.html", campaign=campaign, button=ButtonForm())
+
+
+def _chapter_page(campaign: Campaign, chapter, saved_message: str):
+    """The chapter form: preview, save (then back to the list), or show what is wrong."""
+    data = None
+    if chapter is not None:
+        data = {
+            "happened_on": content.chapter_date_text(chapter),
+            "title_en": chapter.title_en,
+            "title_ar": chapter.title_ar,
+            "body_en": chapter.body_en,
+            "body_ar": chapter.body_ar,
+            "position": chapter.position,
+        }
+    form = ChapterForm(data=data)
+    errors: list[str] = []
+    preview = request.method == "POST" and wants_preview()
+    if preview:
+        form.validate()
+    elif form.validate_on_submit():
+        try:
+            content.save_chapter(campaign, chapter, form.data)
+        except ContentError as exc:
+            db.session.rollback()
+            errors = attach_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(saved_message, "success")
+            return redirect(url_for("admin.chapter_list", campaign_id=campaign.id))
+    status = 422 if request.method == "POST" and not preview else 200
+    page = render_template(
+        "admin/chapter_form.html",
+        campaign=campaign,
+        chapter=chapter,
+        form=form,
+        errors=errors,
+        preview=preview,
+    )
+    return page, status
+
+
+@bp.route("/campaigns/<int:campaign_id>/chapters/new", methods=["GET", "POST"])
+@access.require(Ability.CONTENT)
+def chapter_new(campaign_id: int):
+    """Add a dated chapter to the campaign's history."""
+    campaign = access.campaign_or_404(campaign_id)
+    return _chapter_page(campaign, None, _("The chapter was added."))
+
+
+@bp.route("/campaigns/<int:campaign_id>/chapters/<int:chapter_id>/edit", methods=["GET", "POST"])
+@access.require(Ability.CONTENT)
+def chapter_edit(campaign_id: int, chapter_id: int):
+    campaign = access.campaign_or_404(campaign_id)
+    chapter = access.chapter_or_404(campaign, chapter_id)
+    return _chapter_page(campaign, chapter, _("The chapter was saved."))
+
+
+@bp.post("/campaigns/<int:campaign_id>/chapters/<int:chapter_id>/delete")
+@access.require(Ability.CONTENT)
+def chapter_delete(campaign_id: int, chapter_id: int):
+    campaign = access.campaign_or_404(campaign_id)
+    chapter = access.chapter_or_404(campaign, chapter_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    content.delete_chapter(chapter)
+    db.session.commit()
+    flash(_("The chapter was deleted."), "success")
+    return redirect(url_for("admin.chapter_list", campaign_id=campaign_id))

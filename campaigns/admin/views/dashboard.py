@@ -1,0 +1,28 @@
+"""The first page after signing in: each campaign's figures, and the latest gifts."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import login_required
+
+from campaigns.admin import access, bp
+from campaigns.admin import dashboard as figures
+from campaigns.admin.access import Ability
+from campaigns.models import CampaignState
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    """Raised, goal, donors, average gift and gifts over time for each live campaign."""
+    campaigns = [
+        c for c in access.campaigns(Ability.CONTENT) if c.state is not CampaignState.ARCHIVED
+    ]
+    rows = figures.figures(campaigns)
+    charts = {
+        c.id: figures.gifts_over_time(c)
+        for c in campaigns
+        if c.state in (CampaignState.PUBLISHED, CampaignState.CLOSED)
+    }
+    latest = figures.latest_donations() if access.can(Ability.MONEY) else []
+    return render_template("admin/dashboard.html", rows=rows, charts=charts, latest=latest)

@@ -1,0 +1,169 @@
+"""Donations: list, export, a donation's history, offline gifts and refunds (managers only)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from campaigns.admin import access, bp
+from campaigns.admin import donations as service
+from campaigns.admin.access import Ability
+from campaigns.admin.forms import DonationFilterForm, OfflineGiftForm, RefundForm
+from campaigns.admin.views.support import attach_errors
+from campaigns.catalog import ContentError
+from campaigns.extensions import db
+from campaigns.money import format_plain
+
+
+def _filters():
+    """The list's filters, from the query string; a campaign the user may not see is a 404."""
+    form = DonationFilterForm(request.args)
+    campaigns = access.campaigns(Ability.MONEY)
+    form.campaign.choices = [(0, _("All campaigns"))] + [(c.id, c.title_en) for c in campaigns]
+    filters, errors = service.parse_filters(request.args)
+    if filters.campaign_id:
+        access.campaign_or_404(filters.campaign_id, Ability.MONEY)
+    attach_errors(form, errors)
+    return form, filters
+
+
+@bp.get("/donations/")
+@access.require(Ability.MONEY)
+def donation_list():
+    """Donations filtered by campaign, state and dates, searched by name or email."""
+    form, filters = _filters()
+    page = service.page_of(filters, request.args.get("page", 1, type=int))
+    return render_template(
+        "admin/donations.html",
+        form=form,
+        page=page,
+        filters=filters,
+    )
+
+
+@bp.get("/donations/export.csv")
+@access.require(Ability.MONEY)
+def donation_export():
+    """The filtered donations as CSV, for spreadsheets and accounting."""
+    _form, filters = _filters()
+    service.note_export(current_user, filters)
+    db.session.commit()
+    name = f"donations-{date.today().isoformat()}.csv"
+    return Response(
+        stream_with_context(service.export_csv(filters)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )
+
+
+@bp.get("/donations/<int:donation_id>")
+@access.require(Ability.MONEY)
+def donation_detail(donation_id: int):
+    """One donation with everything that happened to it."""
+    donation = access.donation_or_404(donation_id)
+    return render_template(
+        "admin/donation.html",
+        donation=donation,
+        history=service.history(donation),
+        refundable=service.refundable_minor(donation),
+    )
+
+
+@bp.route("/donations/<int:donation_id>/refund", methods=["GET", "POST"])
+@access.require(Ability.MONEY)
+def donation_refund(donation_id: int):
+    """Refund all or part of a gift, after a confirmation step."""
+    donation = access.donation_or_404(donation_id)
+    left = service.refundable_minor(donation)
+    if left <= 0:
+        flash(_("This donation cannot be refunded."), "error")
+        return redirect(url_for("admin.donation_detail", donation_id=donation_id))
+    form = RefundForm(data={"amount": format_plain(left, donation.currency)})
+    errors: list[str] = []
+    amount = None
+    if form.validate_on_submit():
+        try:
+            amount = service.parse_refund(donation, form.amount.data)
+            if form.confirmed.data == "yes":
+                service.refund(donation, amount, current_user)
+        except ContentError as exc:
+            db.session.rollback()
+            errors = attach_errors(form, exc.errors)
+            amount = None
+        except Exception as exc:  # the gateway refused or could not be reached
+            from campaigns.payments.ledger import LedgerError
+
+            db.session.rollback()
+            if not isinstance(exc, LedgerError) and not _is_gateway_error(exc):
+                raise
+            errors = [_("The refund could not be made: %(reason)s", reason=str(exc))]
+            amount = None
+        else:
+            if form.confirmed.data == "yes":
+                db.session.commit()
+                flash(
+                    _(
+                        "The refund was requested. The total changes when the payment "
+                        "provider confirms it."
+                    ),
+                    "success",
+                )
+                return redirect(url_for("admin.donation_detail", donation_id=donation_id))
+    status = 422 if request.method == "POST" and (form.errors or errors) else 200
+    return (
+        render_template(
+            "admin/refund.html",
+            donation=donation,
+            form=form,
+            errors=errors,
+            left=left,
+            confirm_amount=amount,
+        ),
+        status,
+    )
+
+
+def _is_gateway_error(exc: Exception) -> bool:
+    try:
+        from campaigns.payments.services import RefundError
+    except ImportError:
+        return False
+    return isinstance(exc, RefundError)
+
+
+@bp.route("/campaigns/<int:campaign_id>/offline-gift", methods=["GET", "POST"])
+@access.require(Ability.MONEY)
+def offline_gift(campaign_id: int):
+    """Record a gift received in cash or by bank transfer; it counts at once."""
+    campaign = access.campaign_or_404(campaign_id, Ability.MONEY)
+    form = OfflineGiftForm(data={"received_on": date.today().isoformat()})
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            donation = service.record_offline(campaign, form.data, current_user)
+        except ContentError as exc:
+            db.session.rollback()
+            errors = attach_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("The gift was recorded and added to the total."), "success")
+            return redirect(url_for("admin.donation_detail", donation_id=donation.id))
+    status = 422 if request.method == "POST" else 200
+    return (
+        render_template("admin/offline_gift.html", campaign=campaign, form=form, errors=errors),
+        status,
+    )

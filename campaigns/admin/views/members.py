@@ -1,0 +1,102 @@
+"""Organizations and their members (managers and platform admins)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from campaigns.admin import access, bp, members
+from campaigns.admin.access import Ability
+from campaigns.admin.forms import ROLE_NAMES, ButtonForm, MemberAddForm, MemberRoleForm
+from campaigns.admin.views.support import attach_errors
+from campaigns.catalog import ContentError
+from campaigns.extensions import db
+
+
+@bp.get("/organizations/")
+@access.require(Ability.MONEY)
+def organization_list():
+    """The organizations whose members the user manages."""
+    return render_template(
+        "admin/organizations.html", organizations=access.organizations(Ability.MONEY)
+    )
+
+
+@bp.route("/organizations/<int:organization_id>/members", methods=["GET", "POST"])
+@access.require(Ability.MONEY)
+def member_list(organization_id: int):
+    """Members and their roles; the form adds an existing account or creates one."""
+    organization = access.organization_or_404(organization_id, Ability.MONEY)
+    form = MemberAddForm()
+    errors: list[str] = []
+    new_password = None
+    added = None
+    if form.validate_on_submit():
+        try:
+            added, new_password = members.add_member(
+                organization, form.email.data, form.role.data, form.name.data
+            )
+        except ContentError as exc:
+            db.session.rollback()
+            errors = attach_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            if new_password is None:
+                flash(_("%(email)s was added.", email=added.user.email), "success")
+                return redirect(url_for("admin.member_list", organization_id=organization_id))
+            # The temporary password is shown once, on this page, and never stored in clear.
+            form = MemberAddForm(formdata=None)
+    status = 422 if request.method == "POST" and (form.errors or errors) else 200
+    return (
+        render_template(
+            "admin/members.html",
+            organization=organization,
+            members=members.members(organization),
+            form=form,
+            errors=errors,
+            added=added,
+            new_password=new_password,
+            button=ButtonForm(),
+            role_names=ROLE_NAMES,
+        ),
+        status,
+    )
+
+
+@bp.post("/organizations/<int:organization_id>/members/<int:membership_id>/role")
+@access.require(Ability.MONEY)
+def member_role(organization_id: int, membership_id: int):
+    organization = access.organization_or_404(organization_id, Ability.MONEY)
+    membership = access.membership_or_404(organization, membership_id)
+    form = MemberRoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        members.change_role(organization, membership, form.role.data)
+    except ContentError as exc:
+        db.session.rollback()
+        for message in exc.errors.values():
+            flash(message, "error")
+    else:
+        db.session.commit()
+        flash(_("The role was changed."), "success")
+    return redirect(url_for("admin.member_list", organization_id=organization_id))
+
+
+@bp.post("/organizations/<int:organization_id>/members/<int:membership_id>/remove")
+@access.require(Ability.MONEY)
+def member_remove(organization_id: int, membership_id: int):
+    organization = access.organization_or_404(organization_id, Ability.MONEY)
+    membership = access.membership_or_404(organization, membership_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        members.remove_member(organization, membership)
+    except ContentError as exc:
+        db.session.rollback()
+        for message in exc.errors.values():
+            flash(message, "error")
+    else:
+        db.session.commit()
+        flash(_("The member was removed."), "success")
+    return redirect(url_for("admin.member_list", organization_id=organization_id))

@@ -1,0 +1,144 @@
+"""News updates, about one campaign or about an organization's work as a whole."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from campaigns.admin import access, bp, content
+from campaigns.admin.access import Ability
+from campaigns.admin.forms import ButtonForm, UpdateForm
+from campaigns.admin.views.support import attach_errors, wants_preview
+from campaigns.catalog import ContentError
+from campaigns.extensions import db
+from campaigns.models import Campaign, Update
+
+
+def _campaign_choices(organization_ids: set[int] | None) -> list[tuple[int, str]]:
+    choices = [(0, _("The organization as a whole"))]
+    for campaign in access.campaigns(Ability.CONTENT):
+        if organization_ids is None or campaign.organization_id in organization_ids:
+            label = f"{campaign.organization.name_en}: {campaign.title_en}"
+            choices.append((campaign.id, label))
+    return choices
+
+
+def _chosen_campaign(form) -> Campaign | None:
+    if not form.campaign.data:
+        return None
+    return access.campaign_or_404(form.campaign.data)
+
+
+def _update_page(update: Update | None):
+    """Create or edit: preview, save, or show what is wrong beside each field."""
+    data = None
+    if update is not None and request.method == "GET":
+        data = {
+            "campaign": update.campaign_id or 0,
+            "category": update.category.value,
+            "slug": update.slug,
+            "title_en": update.title_en,
+            "title_ar": update.title_ar,
+            "body_en": update.body_en,
+            "body_ar": update.body_ar,
+            "published_at": update.published_at.strftime("%Y-%m-%d %H:%M")
+            if update.published_at
+            else "",
+        }
+    elif update is None and request.method == "GET":
+        data = {"campaign": request.args.get("campaign", 0, type=int)}
+    form = UpdateForm(data=data)
+    if update is None:
+        form.organization.choices = [
+            (o.id, o.name_en) for o in access.organizations(Ability.CONTENT)
+        ]
+        form.campaign.choices = _campaign_choices(None)
+    else:
+        del form.organization
+        form.campaign.choices = _campaign_choices({update.organization_id})
+    errors: list[str] = []
+    preview = request.method == "POST" and wants_preview()
+    if preview:
+        form.validate()
+    elif form.validate_on_submit():
+        campaign = _chosen_campaign(form)
+        if update is None:
+            organization = access.organization_or_404(form.organization.data, Ability.CONTENT)
+        else:
+            organization = update.organization
+        try:
+            saved = content.save_update(
+                update, form.data, organization=organization, campaign=campaign
+            )
+        except ContentError as exc:
+            db.session.rollback()
+            errors = attach_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("The update was saved."), "success")
+            return redirect(url_for("admin.update_edit", update_id=saved.id))
+    status = 422 if request.method == "POST" and not preview else 200
+    page = render_template(
+        "admin/update_form.html",
+        update=update,
+        form=form,
+        errors=errors,
+        preview=preview,
+        button=ButtonForm(),
+    )
+    return page, status
+
+
+@bp.get("/updates/")
+@access.require(Ability.CONTENT)
+def update_list():
+    """Updates the user may edit, newest first; drafts are marked."""
+    query = access.scope(
+        select(Update).order_by(Update.created_at.desc(), Update.id.desc()),
+        Update.organization_id,
+        Ability.CONTENT,
+    )
+    campaign_id = request.args.get("campaign", type=int)
+    campaign = access.campaign_or_404(campaign_id) if campaign_id else None
+    if campaign is not None:
+        query = query.where(Update.campaign_id == campaign.id)
+    updates = list(db.session.scalars(query))
+    return render_template(
+        "admin/updates.html", updates=updates, campaign=campaign, button=ButtonForm()
+    )
+
+
+@bp.route("/updates/new", methods=["GET", "POST"])
+@access.require(Ability.CONTENT)
+def update_new():
+    return _update_page(None)
+
+
+@bp.route("/updates/<int:update_id>/edit", methods=["GET", "POST"])
+@access.require(Ability.CONTENT)
+def update_edit(update_id: int):
+    return _update_page(access.update_or_404(update_id))
+
+
+@bp.post("/updates/<int:update_id>/<any(publish, unpublish, delete):action>")
+@access.require(Ability.CONTENT)
+def update_action(update_id: int, action: str):
+    """Publish now, take back to draft, or delete an update."""
+    update = access.update_or_404(update_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if action == "publish":
+        content.publish_update(update)
+        message = _("The update is published.")
+    elif action == "unpublish":
+        content.unpublish_update(update)
+        message = _("The update is a draft again.")
+    else:
+        content.delete_update(update)
+        message = _("The update was deleted.")
+    db.session.commit()
+    flash(message, "success")
+    if action == "delete":
+        return redirect(url_for("admin.update_list"))
+    return redirect(url_for("admin.update_edit", update_id=update_id))

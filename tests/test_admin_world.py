@@ -1,0 +1,151 @@
+"""A small world for the admin tests: two organizations, each with a campaign, an update
+and a donation, and one person in every role. Other admin test modules import it.
+
+Passwords are hashed once per run (argon2id is slow on purpose), and most tests sign in
+by writing the session the way Flask-Login does after a real sign-in, which
+test_admin_auth.py exercises end to end.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from campaigns.models import (
+    Campaign,
+    CampaignState,
+    DonationStatus,
+    Membership,
+    Role,
+    User,
+)
+
+PASSWORD = "correct horse battery"
+
+
+@functools.cache
+def password_hash() -> str:
+    from campaigns.security import hash_password
+
+    return hash_password(PASSWORD)
+
+
+def add_user(db, email: str, *, platform_admin: bool = False, memberships=()) -> User:
+    """A user with :data:`PASSWORD`, holding ``(organization, role)`` memberships."""
+    user = User(email=email, password_hash=password_hash(), is_platform_admin=platform_admin)
+    db.session.add(user)
+    for organization, role in memberships:
+        db.session.add(Membership(user=user, organization=organization, role=role))
+    db.session.flush()
+    return user
+
+
+def sign_in(client, user_id: int | None) -> None:
+    """Sign the client in as ``user_id`` (None: stay anonymous)."""
+    if user_id is None:
+        return
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+
+
+@dataclass
+class World:
+    org: int
+    other_org: int
+    campaign: int
+    draft: int
+    other_campaign: int
+    chapter: int
+    other_chapter: int
+    update: int
+    other_update: int
+    donation: int
+    other_donation: int
+    tier: int
+    editor_membership: int
+    users: dict[str, int | None]
+
+
+def build_world(make, db) -> World:
+    """Create the world and commit it (requests close the session; commits survive until
+    the test's outer transaction is rolled back)."""
+    org = make.organization(slug="sunrise", name_en="Sunrise Relief")
+    other = make.organization(slug="other-ngo", name_en="Other NGO")
+    campaign = make.campaign(organization=org, slug="clinic", title_en="Clinic")
+    draft = make.campaign(
+        organization=org, slug="draft-one", title_en="Draft one", state=CampaignState.DRAFT
+    )
+    other_campaign = make.campaign(organization=other, slug="theirs", title_en="Theirs")
+    chapter = make.chapter(campaign, title_en="Founding")
+    other_chapter = make.chapter(other_campaign, title_en="Their founding")
+    update = make.update(campaign, title_en="Our news")
+    other_update = make.update(other_campaign, title_en="Their news")
+    now = datetime.now(UTC)
+    donation = make.donation(
+        campaign, status=DonationStatus.SUCCEEDED, succeeded_at=now, donor_name="Ours"
+    )
+    other_donation = make.donation(
+        other_campaign, status=DonationStatus.SUCCEEDED, succeeded_at=now, donor_name="Theirs"
+    )
+    admin = add_user(db, "admin@example.org", platform_admin=True)
+    manager = add_user(db, "manager@example.org", memberships=[(org, Role.MANAGER)])
+    editor = add_user(db, "editor@example.org", memberships=[(org, Role.EDITOR)])
+    outsider = add_user(db, "outsider@example.org", memberships=[(other, Role.MANAGER)])
+    nobody = add_user(db, "nobody@example.org")
+    editor_membership = db.session.query(Membership).filter_by(user_id=editor.id).one()
+    world = World(
+        org=org.id,
+        other_org=other.id,
+        campaign=campaign.id,
+        draft=draft.id,
+        other_campaign=other_campaign.id,
+        chapter=chapter.id,
+        other_chapter=other_chapter.id,
+        update=update.id,
+        other_update=other_update.id,
+        donation=donation.id,
+        other_donation=other_donation.id,
+        tier=campaign.tiers[0].id,
+        editor_membership=editor_membership.id,
+        users={
+            "admin": admin.id,
+            "manager": manager.id,
+            "editor": editor.id,
+            "outsider": outsider.id,
+            "nobody": nobody.id,
+            "anonymous": None,
+        },
+    )
+    db.session.commit()
+    return world
+
+
+def campaign_form(campaign: Campaign | None = None, **overrides) -> dict:
+    """A valid campaign form, as a browser would post it."""
+    data = {
+        "slug": campaign.slug if campaign else "",
+        "title_en": campaign.title_en if campaign else "Water for Hajin",
+        "title_ar": "مياه لهجين",
+        "summary_en": "Clean water for four villages.",
+        "story_en": "We dig wells.",
+        "sector": "relief",
+        "currency": campaign.currency if campaign else "USD",
+        "goal": "25000",
+        "starts_on": "2024-03-01",
+        "ends_on": "2030-12-31",
+        "action": "save",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_world_has_one_person_per_role(make, db):
+    world = build_world(make, db)
+    users = {name: db.session.get(User, uid) for name, uid in world.users.items() if uid}
+    assert users["admin"].is_platform_admin
+    assert [m.role for m in users["manager"].memberships] == [Role.MANAGER]
+    assert [m.role for m in users["editor"].memberships] == [Role.EDITOR]
+    assert users["outsider"].memberships[0].organization_id == world.other_org
+    assert users["nobody"].memberships == []
