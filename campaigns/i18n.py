@@ -16,7 +16,7 @@ from decimal import Decimal
 from babel import numbers as babel_numbers
 from flask import current_app, request
 from flask_babel import format_date as babel_format_date
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale, ngettext, refresh
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -99,6 +99,10 @@ def remember_locale(response):
     if not chosen:
         response.vary.add("Cookie")
         response.vary.add("Accept-Language")
+    # Flask-Babel caches the locale in ``g``, which lives as long as the application
+    # context; where one context serves several requests (the test client inside an app
+    # context), the next request must choose its language afresh.
+    refresh()
     return response
 
 
