@@ -30,12 +30,22 @@ def parse_money(text: str, minor_digits: int = 2) -> int:
 
 
 def parse_count(text: str) -> int:
-    """The first whole number in a text such as ``"3 donors"`` or ``"٣ متبرعين"``."""
+    """The count a reader gets from ``"3 donors"``, ``"٣ متبرعين"`` or Arabic's word forms.
+
+    Arabic writes 0, 1 and 2 of a noun in words: "لا يوجد متبرعون بعد" (none yet),
+    "متبرع واحد" (one), "متبرعان" (two, the dual ending).
+    """
     plain = text.translate(_DIGITS)
     match = re.search(r"\d[\d,]*", plain)
-    if not match:
-        raise ValueError(f"no number in {text!r}")
-    return int(match.group(0).replace(",", ""))
+    if match:
+        return int(match.group(0).replace(",", ""))
+    if re.search(r"واحدة?\b", plain):
+        return 1
+    if re.search(r"\w(ان|تان)\b", plain) and not plain.strip().startswith("لا"):
+        return 2
+    if plain.strip().startswith("لا") or re.match(r"\s*no\b", plain, re.I):
+        return 0
+    raise ValueError(f"no number in {text!r}")
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,7 @@ class Figures:
 def campaign_figures(page) -> Figures:
     """The raised amount and the donor count, read from the campaign page as shown."""
     raised = page.locator("[data-raised], .raised").first
-    donors = page.locator("[data-donor-count], .donor-count").first
+    donors = page.locator("[data-donor-count], .donor-count, .stats li").first
     raised.wait_for(state="attached")
     donors.wait_for(state="attached")
     return Figures(

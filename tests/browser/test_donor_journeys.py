@@ -32,8 +32,8 @@ def give_fifty_dollars(page, slug: str, tier_id: int, prefix: str = "") -> Figur
     page.locator('[name="email"]').fill("lina@example.org")
     submit_donate_form(page)
 
-    # The keyless test gateway's checkout page says it is a test, then takes the payment.
-    assert "/test-checkout" in page.url or page.locator("form").count(), page.url
+    # The keyless test gateway's checkout page, which says plainly that it is a test.
+    assert page.locator(".test-checkout").count() == 1, f"not the test checkout: {page.url}"
     pay_on_test_gateway(page)
     return before
 
@@ -56,10 +56,11 @@ def submit_donate_form(page) -> None:
 
 def pay_on_test_gateway(page) -> None:
     with page.expect_navigation():
-        page.locator('[data-outcome="pay"], button[value="pay"]').first.click()
+        page.locator('form:has(input[name="action"][value="pay"]) [type="submit"]').click()
 
 
 def assert_thanked(page, language: str = "en") -> None:
+    """The thank-you page, in the donor's language, saying the gift is confirmed."""
     assert page.locator("html").get_attribute("lang") == language
     heading = page.locator("h1").first.inner_text()
     if language == "en":
@@ -67,6 +68,7 @@ def assert_thanked(page, language: str = "en") -> None:
     else:
         assert page.locator("html").get_attribute("dir") == "rtl"
         assert re.search(r"شكر", heading), heading
+    assert page.locator(".result-confirmed").is_visible(), "the gift is not shown as confirmed"
 
 
 def figures_after(page, slug: str, prefix: str = "") -> Figures:
