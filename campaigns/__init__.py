@@ -39,12 +39,18 @@ def configure(app: Flask, overrides: dict | None) -> None:
 def configure_extensions(app: Flask) -> None:
     from campaigns import models  # noqa: F401 - registers the tables with the metadata
     from campaigns.database import configure_engine_events
-    from campaigns.extensions import csrf, db, login_manager, migrate
+    from campaigns.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     with app.app_context():
         configure_engine_events(db.engine)
 

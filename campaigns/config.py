@@ -43,6 +43,10 @@ def from_environment(instance_path: str) -> dict:
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0") or 0),
         # Public address used to build links that leave the site (Stripe return URLs,
         # Open Graph). Unset in development: the request's own address is used.
         "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,

@@ -1,6 +1,8 @@
 """Extension objects, created unbound and attached to the app in ``create_app``."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,6 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
+#: Request limits on the endpoints people could abuse (gifts, sign-in); counters live in
+#: RATELIMIT_STORAGE_URI (Redis in production, memory for a single process).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
