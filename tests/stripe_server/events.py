@@ -195,3 +195,19 @@ def signature_header(payload: bytes | str, secret: str, timestamp: int | None = 
     signed = f"{timestamp}.{payload}".encode()
     digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     return f"t={timestamp},v1={digest}"
+
+
+WEBHOOK_SECRET = "whsec_test_secret"
+
+
+def deliver(client, event: dict | str | bytes, *, secret: str = WEBHOOK_SECRET, timestamp=None):
+    """POST an event to the webhook endpoint, signed as Stripe signs it."""
+    body = event if isinstance(event, str | bytes) else json.dumps(event)
+    return client.post(
+        "/webhooks/stripe",
+        data=body,
+        headers={
+            "Stripe-Signature": signature_header(body, secret, timestamp),
+            "Content-Type": "application/json",
+        },
+    )
