@@ -27,28 +27,20 @@ CONVERSION = re.compile(r"%(?:\((?P<name>\w+)\))?[#0\- +]*(?:\*|\d+)?(?:\.\d+)?(
 COUNTED_FORMS = (3, 4, 5)
 
 
-@pytest.fixture(scope="module")
-def source_messages(tmp_path_factory):
-    """The messages the code and templates use today, as a template catalogue."""
-    pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
+def extract_source_messages(folder: Path):
+    """The messages the code and templates use today, as ``pybabel extract`` finds them."""
+    pot = folder / "messages.pot"
     CommandLineInterface().run(
-        [
-            "pybabel",
-            "--quiet",
-            "extract",
-            "--mapping-file",
-            str(ROOT / "babel.cfg"),
-            "--keyword",
-            "_l",
-            "--keyword",
-            "lazy_gettext",
-            "--output-file",
-            str(pot),
-            str(ROOT),
-        ]
-    )
+        ["pybabel", "--quiet", "extract", "--mapping-file", str(ROOT / "babel.cfg"),
+         "--keyword", "_l", "--keyword", "lazy_gettext", "--output-file", str(pot), str(ROOT)]
+    )  # fmt: skip
     with pot.open("rb") as f:
         return read_po(f)
+
+
+@pytest.fixture(scope="module")
+def source_messages(tmp_path_factory):
+    return extract_source_messages(tmp_path_factory.mktemp("i18n"))
 
 
 @pytest.fixture(scope="module")
