@@ -19,10 +19,15 @@ def register(app: Flask) -> None:
 @click.command("demo-data")
 def demo_data() -> None:
     """Load the demo organizations and campaigns; a second run changes nothing."""
+    from campaigns.catalog import ContentError
     from campaigns.demo import load_demo_data
     from campaigns.extensions import db
 
-    report = load_demo_data()
+    try:
+        report = load_demo_data()
+    except ContentError as error:
+        db.session.rollback()
+        raise click.ClickException(f"The demo content was refused: {error}") from error
     db.session.commit()
     click.echo(report)
 

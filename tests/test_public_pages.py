@@ -487,3 +487,32 @@ def test_draft_scheduled_and_hidden_updates_are_not_found(client, make):
     for update in (draft, scheduled, hidden):
         page(client, f"/updates/{update.slug}", status=404)
     page(client, "/updates/nothing-here", status=404)
+
+
+def test_completed_project_page_shows_what_was_done_instead_of_a_donate_form(client, make):
+    org = make.organization()
+    open_campaign = make.campaign(organization=org)
+    project = make.campaign(
+        organization=org,
+        title_en="Toilets and desks for schools",
+        state=CampaignState.CLOSED,
+        goal_minor=None,
+        tiers=(),
+        starts_on=date(2021, 7, 1),
+        ends_on=None,
+        implemented_from=date(2021, 7, 1),
+        implemented_to=date(2021, 11, 20),
+        beneficiaries_reached=42_045,
+        places_en="Western, eastern and northern countryside of Deir ez-Zor",
+    )
+    html = page(client, f"/en/campaigns/{project.slug}")
+    words = text_of(html)
+    assert "Completed project 42,045 people reached" in words
+    assert "Carried out 1 July 2021 to 20 November 2021" in words
+    assert "Where Western, eastern and northern countryside of Deir ez-Zor" in words
+    assert 'name="amount"' not in html and "donors" not in words
+    assert f'href="/en/organizations/{org.slug}"' in html
+    # In the list, the card says what the project achieved rather than a countdown.
+    listing = text_of(page(client, f"/en/campaigns/?organization={org.slug}&status=ended"))
+    assert "42,045 people reached" in listing
+    assert open_campaign.title_en not in listing

@@ -7,16 +7,16 @@ from datetime import date
 from flask import abort, current_app, render_template, request, url_for
 
 from campaigns.i18n import localized
+from campaigns.media import image_url
 from campaigns.models import Campaign, Sector
 from campaigns.public import bp, services
 
 
-def absolute_url(endpoint: str, **values) -> str:
-    """A link for use outside the site (Open Graph, share links), on the public address."""
-    public_url = current_app.config.get("PUBLIC_URL")
-    if public_url:
-        return public_url + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+def absolute(path: str) -> str:
+    """A site path as a full URL for use outside the site (Open Graph, share links), on
+    the configured public address when there is one."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    return base + path
 
 
 @bp.get("/")
@@ -58,10 +58,8 @@ def render_campaign_page(campaign: Campaign, donate_form=None, status: int = 200
     if donate_form is None:
         donate_form = _donate_form(campaign)
     title = str(localized(campaign, "title"))
-    page_url = absolute_url("public.campaign_page", slug=campaign.slug)
-    og_image = None
-    if campaign.cover_image:
-        og_image = absolute_url("media.file", filename=f"{campaign.cover_image}-960.webp")
+    page_url = absolute(url_for("public.campaign_page", slug=campaign.slug))
+    og_image = absolute(image_url(campaign.cover_image, 960)) if campaign.cover_image else None
     body = render_template(
         "public/campaign.html",
         campaign=campaign,
