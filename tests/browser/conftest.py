@@ -12,7 +12,9 @@ npm registry (``npm ci --prefix tests/browser``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +26,7 @@ from werkzeug.serving import make_server
 from campaigns import create_app
 from campaigns.extensions import db
 from tests.browser import site
+from tests.browser.helpers import SCREENSHOTS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -176,21 +179,43 @@ class PageMaker:
             if not (url.startswith(own) or url.startswith(("data:", "blob:", "about:")))
         ]
 
+    def save_failure_screenshots(self, test_name: str) -> None:
+        folder = SCREENSHOTS / "failures"
+        folder.mkdir(parents=True, exist_ok=True)
+        safe = re.sub(r"[^\w.-]+", "_", test_name)
+        for n, context in enumerate(self.contexts):
+            for m, page in enumerate(context.pages):
+                # A page that cannot be captured any more is no reason to hide the failure.
+                with contextlib.suppress(Exception):
+                    page.screenshot(path=str(folder / f"{safe}-{n}-{m}.png"), full_page=True)
+
     def close(self) -> None:
         for context in self.contexts:
             context.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures know whether it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def new_page(browser, live_server) -> Iterator[PageMaker]:
+def new_page(request, browser, live_server) -> Iterator[PageMaker]:
     """``new_page("phone", javascript=False)``: a page in its own context (own cookies).
 
-    After the test: no request left 127.0.0.1 and the server answered no 5xx.
+    After the test: no request left 127.0.0.1 and the server answered no 5xx. When the
+    test failed, each of its pages is saved under artifacts/screenshots/failures/.
     """
     errors_before = len(live_server.server_errors)
     log_before = len(live_server.log.records)
     maker = PageMaker(browser, live_server)
     yield maker
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        maker.save_failure_screenshots(request.node.name)
     maker.close()
     assert maker.third_party_requests() == [], "requests left the site"
     failures = live_server.server_errors[errors_before:] + live_server.log.records[log_before:]
@@ -201,8 +226,9 @@ def new_page(browser, live_server) -> Iterator[PageMaker]:
 def admin(live_app) -> tuple[str, str]:
     """A platform admin on the live site, made as an operator would with ``create-admin``."""
     email, password = "admin@example.org", "a long browser test password"
-    result = live_app.test_cli_runner().invoke(
-        args=["create-admin", email, "--password-stdin"], input=password + "\n"
-    )
+    with live_app.app_context():
+        result = live_app.test_cli_runner().invoke(
+            args=["create-admin", email, "--password-stdin"], input=password + "\n"
+        )
     assert result.exit_code == 0, result.output
     return email, password

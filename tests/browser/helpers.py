@@ -136,5 +136,51 @@ def sign_in(page, credentials: tuple[str, str], prefix: str = "") -> None:
     page.locator('[name="email"]').fill(email)
     page.locator('[name="password"]').fill(password)
     with page.expect_navigation():
-        page.locator('form button[type="submit"], form input[type="submit"]').last.click()
+        page.locator('form:has([name="password"]) [type="submit"]').click()
     assert "/admin/login" not in page.url, "signing in failed"
+
+
+def give(
+    page, slug: str, tier_id: int, dollars: int, prefix: str = "", name: str = "Lina Haddad"
+) -> Figures:
+    """Pick a tier and pay on the test gateway, from the campaign page to the thank-you page.
+
+    Returns the figures the campaign page showed before the gift.
+    """
+    response = page.goto(f"{prefix}/campaigns/{slug}")
+    assert response.status == 200
+    before = campaign_figures(page)
+
+    tier = page.locator(f'input[name="tier"][value="{tier_id}"]')
+    label = label_of(page, tier).translate(_DIGITS)
+    assert re.search(rf"\b{dollars}\b", label), f"the ${dollars} tier reads {label!r}"
+    tier.check()
+    page.locator('[name="name"]').fill(name)
+    page.locator('[name="email"]').fill(name.split()[0].lower() + "@example.org")
+    submit_donate_form(page)
+
+    # The keyless test gateway's checkout page, which says plainly that it is a test.
+    assert page.locator(".test-checkout").count() == 1, f"not the test checkout: {page.url}"
+    pay_on_test_gateway(page)
+    return before
+
+
+def label_of(page, field) -> str:
+    """The text of the label a screen reader would announce for ``field``."""
+    ident = field.get_attribute("id")
+    if ident:
+        label = page.locator(f'label[for="{ident}"]')
+        if label.count():
+            return label.first.inner_text()
+    return field.locator("xpath=ancestor::label[1]").inner_text()
+
+
+def submit_donate_form(page) -> None:
+    form = page.locator('form[action$="/donate"]')
+    with page.expect_navigation():
+        form.locator('button[type="submit"], input[type="submit"]').last.click()
+
+
+def pay_on_test_gateway(page) -> None:
+    with page.expect_navigation():
+        page.locator('form:has(input[name="action"][value="pay"]) [type="submit"]').click()

@@ -36,7 +36,9 @@ JOURNEYS = ("donor-en", "donor-nojs", "donor-ar", "bad-input", "admin-money", "w
 
 @dataclass
 class JourneyCampaign:
+    id: int
     slug: str
+    title_en: str
     #: Tier amount (minor units) -> tier id.
     tier_ids: dict[int, int] = field(default_factory=dict)
 
@@ -61,7 +63,12 @@ def load(app: Flask) -> None:
     data = SiteData(
         organization_slug=organization.slug,
         campaigns={
-            name: JourneyCampaign(slug=c.slug, tier_ids={t.amount_minor: t.id for t in c.tiers})
+            name: JourneyCampaign(
+                id=c.id,
+                slug=c.slug,
+                title_en=c.title_en,
+                tier_ids={t.amount_minor: t.id for t in c.tiers},
+            )
             for name, c in campaigns.items()
         },
         demo_loaded=demo_loaded,

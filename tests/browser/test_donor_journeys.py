@@ -9,54 +9,18 @@ import sqlalchemy as sa
 
 from campaigns.extensions import db
 from campaigns.models import Campaign, Donation
-from tests.browser.helpers import Figures, campaign_figures, field_error, vertical_gap
+from tests.browser.helpers import (
+    Figures,
+    campaign_figures,
+    field_error,
+    give,
+    submit_donate_form,
+    vertical_gap,
+)
 
 pytestmark = pytest.mark.browser
 
 FIFTY_DOLLARS = 50_00
-
-
-def give_fifty_dollars(page, slug: str, tier_id: int, prefix: str = "") -> Figures:
-    """Walk the donation path from the campaign page to the thank-you page.
-
-    Returns the figures the campaign page showed before the gift.
-    """
-    response = page.goto(f"{prefix}/campaigns/{slug}")
-    assert response.status == 200
-    before = campaign_figures(page)
-
-    tier = page.locator(f'input[name="tier"][value="{tier_id}"]')
-    assert re.search(r"\b50\b", label_of(page, tier)), "the $50 tier is not labelled as such"
-    tier.check()
-    page.locator('[name="name"]').fill("Lina Haddad")
-    page.locator('[name="email"]').fill("lina@example.org")
-    submit_donate_form(page)
-
-    # The keyless test gateway's checkout page, which says plainly that it is a test.
-    assert page.locator(".test-checkout").count() == 1, f"not the test checkout: {page.url}"
-    pay_on_test_gateway(page)
-    return before
-
-
-def label_of(page, field) -> str:
-    """The text of the label a screen reader would announce for ``field``."""
-    ident = field.get_attribute("id")
-    if ident:
-        label = page.locator(f'label[for="{ident}"]')
-        if label.count():
-            return label.first.inner_text()
-    return field.locator("xpath=ancestor::label[1]").inner_text()
-
-
-def submit_donate_form(page) -> None:
-    form = page.locator('form[action$="/donate"]')
-    with page.expect_navigation():
-        form.locator('button[type="submit"], input[type="submit"]').last.click()
-
-
-def pay_on_test_gateway(page) -> None:
-    with page.expect_navigation():
-        page.locator('form:has(input[name="action"][value="pay"]) [type="submit"]').click()
 
 
 def assert_thanked(page, language: str = "en") -> None:
@@ -80,7 +44,7 @@ def test_donor_on_a_phone_gives_fifty_dollars(new_page, data):
     journey = data.campaigns["donor-en"]
     page = new_page("phone")
 
-    before = give_fifty_dollars(page, journey.slug, journey.tier_ids[FIFTY_DOLLARS])
+    before = give(page, journey.slug, journey.tier_ids[FIFTY_DOLLARS], 50)
     assert_thanked(page)
 
     after = figures_after(page, journey.slug)
@@ -93,7 +57,7 @@ def test_donor_gives_with_javascript_off(new_page, data):
     journey = data.campaigns["donor-nojs"]
     page = new_page("phone", javascript=False)
 
-    before = give_fifty_dollars(page, journey.slug, journey.tier_ids[FIFTY_DOLLARS])
+    before = give(page, journey.slug, journey.tier_ids[FIFTY_DOLLARS], 50)
     assert_thanked(page)
 
     after = figures_after(page, journey.slug)
@@ -107,7 +71,7 @@ def test_donor_gives_in_arabic_right_to_left(new_page, data):
     page.goto(f"/ar/campaigns/{journey.slug}")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
-    before = give_fifty_dollars(page, journey.slug, journey.tier_ids[FIFTY_DOLLARS], "/ar")
+    before = give(page, journey.slug, journey.tier_ids[FIFTY_DOLLARS], 50, "/ar")
     assert_thanked(page, "ar")
 
     after = figures_after(page, journey.slug, "/ar")
