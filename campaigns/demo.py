@@ -282,7 +282,7 @@ def _medical_campaign() -> dict:
                     "العاملة المحلية، ليعتمد المجتمع على نفسه أكثر.\n\n"
                     "وبقي دعم الكوادر الطبية في المقدمة. فمع الانقطاع التام للكهرباء موّلت "
                     "المجموعة الوقود الذي أبقى المشافي تعمل، ومع تزايد استهداف الأحياء "
-                    "السكنية زادت إرسال المستلزمات الطبية والأدوية. وفي هذا العام أيضاً بدأ "
+                    "السكنية كثّفت إرسال المستلزمات الطبية والأدوية. وفي هذا العام أيضاً بدأ "
                     "دعم الاتصالات الفضائية التي أبقت المنشآت الصحية على تواصل.",
                 ),
             ),
@@ -458,9 +458,9 @@ def _open_campaigns(today: date) -> list[dict]:
                 "أنفاق زراعية لمزيد من المزارعين في الحوايج",
             ),
             "summary": T(
-                "In 2022, 1,600 tunnels of cucumbers and courgettes gave 40 farming families "
-                "an early harvest. This season we want to reach more.",
-                "في عام 2022 منحت 1,600 نفق من الخيار والكوسا أربعين أسرة مزارعة موسماً "
+                "In 2022, 1,600 tunnels of cucumbers and courgettes gave 40 farmers an early "
+                "harvest. This season we want to reach more.",
+                "في عام 2022 أتاحت زراعة 1,600 نفق بالخيار والكوسا لأربعين مزارعاً موسماً "
                 "مبكراً. نريد في هذا الموسم أن نصل إلى عدد أكبر.",
             ),
             "places": T("Al-Hawaij, eastern Deir ez-Zor", "الحوايج، ريف دير الزور الشرقي"),
@@ -523,11 +523,11 @@ def _open_campaigns(today: date) -> list[dict]:
                 "In 2021 twenty young men and ten women from Hajin learned a trade with us "
                 "in three months. This campaign opens a new course with the same three "
                 "tracks and gives every graduate a starter set of tools.\n\n"
-                "Gifts are accepted from the day the course is announced.",
+                "Gifts open on the campaign's first day, when the course is announced.",
                 "في عام 2021 تعلّم عشرون شاباً وعشر نساء من هجين مهنة معنا خلال ثلاثة أشهر. "
                 "تفتح هذه الحملة دورة جديدة بالمسارات الثلاثة نفسها، وتمنح كل متخرّج عدّة "
                 "عمل يبدأ بها.\n\n"
-                "تُقبل التبرعات من يوم الإعلان عن الدورة.",
+                "تُفتح التبرعات في أول أيام الحملة، يوم الإعلان عن الدورة.",
             ),
             "tiers": [
                 (20, T("Safety gear for one trainee", "معدات سلامة لمتدرّب واحد")),
@@ -800,7 +800,7 @@ def update_specs(today: date) -> list[dict]:
                 "For the people of Kasra, every repaired street is also a step away from "
                 "the memory of those years.",
                 "يعمل أهالي الكسرة على إصلاح الطرق التي تضررت ودُمّرت خلال سنوات سيطرة "
-                "تنظيم داعش. وتقع البلدة، التي تُكتب أيضاً الكسرة أو الجزرة، على الضفة "
+                "تنظيم داعش. وتقع البلدة، المعروفة أيضاً باسم الجزرة، على الضفة "
                 "الشرقية لنهر الفرات شمال مدينة دير الزور مباشرة، وقد عاشت سنوات تحت حكم "
                 "التنظيم دفع خلالها اقتصادها وشوارعها الثمن.\n\n"
                 "ويوضح عطاء الله حميد، أحد العاملين في المشروع، أن الدوّارات التي دمّرها "
@@ -812,7 +812,8 @@ def update_specs(today: date) -> list[dict]:
                 "أكثر من 100 مدرسة في المحافظة: ينسّق ترميمها وتجهيزها، ويعمل مع اللجان "
                 "المحلية على تمويلها ومناهجها، ويساند المعلمين والطلاب الذين عانوا في ظل "
                 "التنظيم.\n\n"
-                "ولأهالي الكسرة، كل شارع يُصلَح هو أيضاً خطوة بعيداً عن ذاكرة تلك السنوات.",
+                "وبالنسبة إلى أهالي الكسرة، فإن كل شارع يُصلَح خطوةٌ أخرى بعيداً عن ذاكرة تلك "
+                "السنوات.",
             ),
         },
         {
