@@ -12,6 +12,8 @@ import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flask import g
+
 from campaigns.models import (
     Campaign,
     CampaignState,
@@ -42,7 +44,12 @@ def add_user(db, email: str, *, platform_admin: bool = False, memberships=()) ->
 
 
 def sign_in(client, user_id: int | None) -> None:
-    """Sign the client in as ``user_id`` (None: stay anonymous)."""
+    """Sign the client in as ``user_id`` (None: stay anonymous).
+
+    The test's app context outlives each request, so the user Flask-Login remembered for
+    an earlier request is forgotten first.
+    """
+    g.pop("_login_user", None)
     if user_id is None:
         return
     with client.session_transaction() as session:

@@ -23,6 +23,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -36,29 +37,23 @@ from wtforms.validators import (
 from campaigns.admin.auth import MIN_PASSWORD_LENGTH
 from campaigns.models import DonationStatus, OfflineMethod, Role, Sector, UpdateCategory
 
+SECTOR_NAMES = {
+    Sector.HEALTH: _l("Health"),
+    Sector.EDUCATION: _l("Education"),
+    Sector.AGRICULTURE: _l("Agriculture"),
+    Sector.INFRASTRUCTURE: _l("Infrastructure"),
+    Sector.LIVELIHOODS: _l("Livelihoods"),
+    Sector.PEACE: _l("Peacebuilding"),
+    Sector.RELIEF: _l("Relief"),
+}
 
-def sector_choices():
-    names = {
-        Sector.HEALTH: _l("Health"),
-        Sector.EDUCATION: _l("Education"),
-        Sector.AGRICULTURE: _l("Agriculture"),
-        Sector.INFRASTRUCTURE: _l("Infrastructure"),
-        Sector.LIVELIHOODS: _l("Livelihoods"),
-        Sector.PEACE: _l("Peacebuilding"),
-        Sector.RELIEF: _l("Relief"),
-    }
-    return [(s.value, names[s]) for s in Sector]
-
-
-def category_choices():
-    names = {
-        UpdateCategory.AID_DEVELOPMENT: _l("Aid and development"),
-        UpdateCategory.HEALTH: _l("Health"),
-        UpdateCategory.EDUCATION: _l("Education"),
-        UpdateCategory.FIELD_REPORT: _l("Field report"),
-        UpdateCategory.NEWS: _l("News"),
-    }
-    return [(c.value, names[c]) for c in UpdateCategory]
+CATEGORY_NAMES = {
+    UpdateCategory.AID_DEVELOPMENT: _l("Aid and development"),
+    UpdateCategory.HEALTH: _l("Health"),
+    UpdateCategory.EDUCATION: _l("Education"),
+    UpdateCategory.FIELD_REPORT: _l("Field report"),
+    UpdateCategory.NEWS: _l("News"),
+}
 
 
 STATUS_NAMES = {
@@ -74,6 +69,11 @@ STATUS_NAMES = {
 ROLE_NAMES = {Role.MANAGER: _l("Manager"), Role.EDITOR: _l("Editor")}
 
 METHOD_NAMES = {OfflineMethod.CASH: _l("Cash"), OfflineMethod.BANK_TRANSFER: _l("Bank transfer")}
+
+
+def choices(names: dict) -> list[SelectChoice]:
+    """Options of a select from an enum's members and their (translated) names."""
+    return [SelectChoice(member.value, label) for member, label in names.items()]
 
 
 class LoginForm(FlaskForm):
@@ -108,7 +108,7 @@ class CampaignForm(FlaskForm):
     places_ar = StringField(_l("Places"), validators=[Optional(), Length(max=500)])
     beneficiaries_en = StringField(_l("Who benefits"), validators=[Optional(), Length(max=500)])
     beneficiaries_ar = StringField(_l("Who benefits"), validators=[Optional(), Length(max=500)])
-    sector = SelectField(_l("Sector"), choices=sector_choices)
+    sector = SelectField(_l("Sector"), choices=choices(SECTOR_NAMES))
     currency = StringField(
         _l("Currency"),
         default="USD",
@@ -208,7 +208,7 @@ class UpdateForm(FlaskForm):
         coerce=int,
         description=_l("Leave on the organization for news about its work as a whole."),
     )
-    category = SelectField(_l("Category"), choices=category_choices)
+    category = SelectField(_l("Category"), choices=choices(CATEGORY_NAMES))
     slug = StringField(_l("Address (slug)"), validators=[Optional(), Length(max=120)])
     title_en = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     title_ar = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
@@ -231,9 +231,7 @@ class CoverForm(FlaskForm):
 
 class OfflineGiftForm(FlaskForm):
     amount = StringField(_l("Amount"), validators=[DataRequired(), Length(max=30)])
-    method = SelectField(
-        _l("How it was received"), choices=[(m.value, METHOD_NAMES[m]) for m in OfflineMethod]
-    )
+    method = SelectField(_l("How it was received"), choices=choices(METHOD_NAMES))
     received_on = StringField(
         _l("Date received"),
         validators=[DataRequired(), Length(max=20)],
@@ -266,7 +264,7 @@ class DonationFilterForm(FlaskForm):
     campaign = SelectField(_l("Campaign"), coerce=int, validate_choice=False, default=0)
     status = SelectField(
         _l("State"),
-        choices=[("", _l("Any"))] + [(s.value, STATUS_NAMES[s]) for s in DonationStatus],
+        choices=[SelectChoice("", _l("Any")), *choices(STATUS_NAMES)],
         validate_choice=False,
         default="",
     )
@@ -282,11 +280,11 @@ class MemberAddForm(FlaskForm):
         validators=[Optional(), Length(max=200)],
         description=_l("Used only when a new account is created."),
     )
-    role = SelectField(_l("Role"), choices=[(r.value, ROLE_NAMES[r]) for r in Role])
+    role = SelectField(_l("Role"), choices=choices(ROLE_NAMES))
 
 
 class MemberRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r.value, ROLE_NAMES[r]) for r in Role])
+    role = SelectField(_l("Role"), choices=choices(ROLE_NAMES))
 
 
 class PasswordForm(FlaskForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from campaigns.admin import access, bp, content
 from campaigns.admin.access import Ability
@@ -52,7 +53,7 @@ def _render_campaign_form(form, campaign, errors=(), preview=False, status=200):
             "admin/campaign_form.html",
             form=form,
             campaign=campaign,
-            bilingual=CAMPAIGN_BILINGUAL,
+            bilingual_fields=CAMPAIGN_BILINGUAL,
             errors=errors,
             preview=preview,
             button=ButtonForm(),
@@ -75,7 +76,9 @@ def campaign_list():
 def campaign_new():
     """Write a new campaign; it starts as a draft in one of the user's organizations."""
     form = CampaignForm()
-    form.organization.choices = [(o.id, o.name_en) for o in access.organizations(Ability.CONTENT)]
+    form.organization.choices = [
+        SelectChoice(o.id, o.name_en) for o in access.organizations(Ability.CONTENT)
+    ]
     if not current_user.is_platform_admin:
         del form.featured
     if request.method == "POST" and wants_preview():

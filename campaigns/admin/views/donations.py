@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from campaigns.admin import access, bp
 from campaigns.admin import donations as service
@@ -30,7 +31,9 @@ def _filters():
     """The list's filters, from the query string; a campaign the user may not see is a 404."""
     form = DonationFilterForm(request.args)
     campaigns = access.campaigns(Ability.MONEY)
-    form.campaign.choices = [(0, _("All campaigns"))] + [(c.id, c.title_en) for c in campaigns]
+    form.campaign.choices = [SelectChoice(0, _("All campaigns"))] + [
+        SelectChoice(c.id, c.title_en) for c in campaigns
+    ]
     filters, errors = service.parse_filters(request.args)
     if filters.campaign_id:
         access.campaign_or_404(filters.campaign_id, Ability.MONEY)

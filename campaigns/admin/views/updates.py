@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from campaigns.admin import access, bp, content
 from campaigns.admin.access import Ability
@@ -15,12 +16,12 @@ from campaigns.extensions import db
 from campaigns.models import Campaign, Update
 
 
-def _campaign_choices(organization_ids: set[int] | None) -> list[tuple[int, str]]:
-    choices = [(0, _("The organization as a whole"))]
+def _campaign_choices(organization_ids: set[int] | None) -> list[SelectChoice]:
+    choices = [SelectChoice(0, _("The organization as a whole"))]
     for campaign in access.campaigns(Ability.CONTENT):
         if organization_ids is None or campaign.organization_id in organization_ids:
             label = f"{campaign.organization.name_en}: {campaign.title_en}"
-            choices.append((campaign.id, label))
+            choices.append(SelectChoice(campaign.id, label))
     return choices
 
 
@@ -51,7 +52,7 @@ def _update_page(update: Update | None):
     form = UpdateForm(data=data)
     if update is None:
         form.organization.choices = [
-            (o.id, o.name_en) for o in access.organizations(Ability.CONTENT)
+            SelectChoice(o.id, o.name_en) for o in access.organizations(Ability.CONTENT)
         ]
         form.campaign.choices = _campaign_choices(None)
     else:
