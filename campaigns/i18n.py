@@ -153,11 +153,15 @@ def _is_letter(char: str) -> bool:
     return unicodedata.category(char).startswith("L")
 
 
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
 def money_text(amount_minor: int, currency: str) -> str:
     """An amount of money written for the reader, as plain text (for attributes).
 
-    ``$1,000.00`` in English, ``‏1,000.00 US$`` in Arabic; the number of decimals is the
-    currency's own (JPY none, KWD three).
+    ``$1,000.00`` in English, ``‏1,000.00 US$`` in Arabic (CLDR's pattern, with its
+    right-to-left mark); the number of decimals is the currency's own (JPY none, KWD three).
     """
     locale = _locale_code()
     text = babel_numbers.format_currency(
@@ -167,7 +171,12 @@ def money_text(amount_minor: int, currency: str) -> str:
         numbering_system=_numbering_system(),
     )
     symbol = babel_numbers.get_currency_symbol(currency, locale=locale)
-    return _digits(_space_currency(text, symbol))
+    text = _space_currency(text, symbol)
+    if text_direction() == "rtl" and any(_is_latin(c) for c in symbol):
+        # "US$" ends with a neutral sign that right-to-left text would pull away from its
+        # letters ("$US"); a left-to-right mark after the symbol keeps it in one piece.
+        text = text.replace(symbol, symbol + "\N{LEFT-TO-RIGHT MARK}", 1)
+    return _digits(text)
 
 
 def money(amount_minor: int, currency: str) -> Markup:

@@ -21,6 +21,7 @@ from campaigns.i18n import (
 )
 
 RLM = "\u200f"  # right-to-left mark, part of CLDR's Arabic currency pattern
+LRM = "\u200e"  # keeps a Latin symbol such as "US$" in one piece in right-to-left text
 NBSP = "\xa0"
 TODAY = date(2026, 3, 10)
 
@@ -40,11 +41,11 @@ def arabic_digits(app, monkeypatch):
 @pytest.mark.parametrize(
     ("amount_minor", "currency", "english", "arabic"),
     [
-        (123450, "USD", "$1,234.50", f"{RLM}1,234.50{NBSP}US$"),
+        (123450, "USD", "$1,234.50", f"{RLM}1,234.50{NBSP}US${LRM}"),
         (123450, "EUR", "€1,234.50", f"{RLM}1,234.50{NBSP}€"),
-        (5000, "JPY", "¥5,000", f"{RLM}5,000{NBSP}JP¥"),
+        (5000, "JPY", "¥5,000", f"{RLM}5,000{NBSP}JP¥{LRM}"),
         (1234567, "KWD", f"KWD{NBSP}1,234.567", f"{RLM}1,234.567{NBSP}د.ك.{RLM}"),
-        (5, "USD", "$0.05", f"{RLM}0.05{NBSP}US$"),
+        (5, "USD", "$0.05", f"{RLM}0.05{NBSP}US${LRM}"),
         (1, "KWD", f"KWD{NBSP}0.001", f"{RLM}0.001{NBSP}د.ك.{RLM}"),
     ],
 )
@@ -63,9 +64,9 @@ def test_yen_has_no_decimals_and_dinar_three(app):
 
 def test_money_is_isolated_for_bidi(app):
     with reading(app, "ar"):
-        assert str(money(2500, "USD")) == f"<bdi>{RLM}25.00{NBSP}US$</bdi>"
+        assert str(money(2500, "USD")) == f"<bdi>{RLM}25.00{NBSP}US${LRM}</bdi>"
         html = render_template_string('{{ _("%(raised)s raised", raised=money(2500, "USD")) }}')
-    assert html == f"جُمع <bdi>{RLM}25.00{NBSP}US$</bdi>"
+    assert html == f"جُمع <bdi>{RLM}25.00{NBSP}US${LRM}</bdi>"
 
 
 def test_numbers_percentages_and_dates(app):
@@ -86,9 +87,9 @@ def test_numbers_percentages_and_dates(app):
 
 def test_arabic_indic_digits_when_the_setting_asks_for_them(app, arabic_digits):
     with reading(app, "ar"):
-        assert money_text(123450, "USD") == f"{RLM}١٬٢٣٤٫٥٠{NBSP}US$"
+        assert money_text(123450, "USD") == f"{RLM}١٬٢٣٤٫٥٠{NBSP}US${LRM}"
         assert money_text(1234567, "KWD") == f"{RLM}١٬٢٣٤٫٥٦٧{NBSP}د.ك.{RLM}"
-        assert money_text(5000, "JPY") == f"{RLM}٥٬٠٠٠{NBSP}JP¥"
+        assert money_text(5000, "JPY") == f"{RLM}٥٬٠٠٠{NBSP}JP¥{LRM}"
         assert number_text(12345) == "١٢٬٣٤٥"
         assert percent_text(45) == "٤٥٪"
         assert date_text(date(2018, 6, 3)) == "٣ يونيو ٢٠١٨"

@@ -371,5 +371,5 @@ def test_latin_names_and_amounts_are_isolated_on_arabic_pages(client, make, db):
     db.session.commit()
     html = client.get(f"/ar/campaigns/{campaign.slug}").get_data(as_text=True)
     assert "<bdi>John Smith</bdi>" in html
-    assert "<bdi>\u200f25.00\xa0US$</bdi>" in html
+    assert "<bdi>\u200f25.00\xa0US$\u200e</bdi>" in html
     assert campaign.donations[0].status == DonationStatus.SUCCEEDED
