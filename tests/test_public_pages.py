@@ -65,6 +65,9 @@ def test_home_shows_featured_and_open_campaigns_with_progress(client, make):
     assert html.index(featured.title_en) < html.index(other.title_en)
     # A featured campaign is listed once, not again among the open ones.
     assert html.count(f'href="/campaigns/{featured.slug}"') == 1
+    # The organizations behind public campaigns are one click away.
+    assert f'href="/organizations/{featured.organization.slug}"' in html
+    assert f'href="/organizations/{draft.organization.slug}"' not in html
 
 
 def test_home_in_arabic_is_right_to_left_with_arabic_titles(client, make):

@@ -25,7 +25,13 @@ def home():
     today = date.today()
     featured = services.featured_campaigns(today)
     active = services.active_campaigns(today, exclude=[c.id for c in featured])
-    return render_template("public/home.html", featured=featured, active=active, today=today)
+    return render_template(
+        "public/home.html",
+        featured=featured,
+        active=active,
+        organizations=services.filter_organizations(),
+        today=today,
+    )
 
 
 @bp.get("/campaigns/")
