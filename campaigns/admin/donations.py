@@ -314,16 +314,37 @@ def parse_refund(donation: Donation, text: str) -> int:
     return amount
 
 
-def refund(donation: Donation, amount_minor: int, actor: User):
-    """Ask the gateway for a refund; the total falls when the gateway confirms it."""
-    from campaigns.payments import services
+def refund(donation: Donation, amount_minor: int, actor: User) -> bool:
+    """Give back ``amount_minor`` through the gateway (or the ledger, for offline gifts).
+
+    Returns whether the total has already fallen: at once for offline gifts and the test
+    gateway, when Stripe confirms the refund for Stripe payments.
+    """
+    from campaigns.payments import ledger, services
+    from campaigns.payments.gateways import GatewayError
 
     amount_minor = parse_refund(donation, format_plain(amount_minor, donation.currency))
-    result = services.refund_donation(donation, amount_minor, actor)
+    before = donation.refunded_minor
+    try:
+        refund_id = services.refund_donation(donation, amount_minor, actor)
+    except ledger.LedgerError:
+        raise ContentError(
+            {"amount": _("This refund is not possible for this donation as it stands now.")}
+        ) from None
+    except GatewayError:
+        raise ContentError(
+            {
+                "amount": _(
+                    "The payment provider did not make the refund. Nothing was refunded; "
+                    "please try again later."
+                )
+            }
+        ) from None
     db.session.flush()
+    db.session.refresh(donation)
     record(
         "donation.refund",
         donation,
-        {"amount": format_plain(amount_minor, donation.currency)},
+        {"amount": format_plain(amount_minor, donation.currency), "refund": refund_id},
     )
-    return result
+    return donation.refunded_minor > before

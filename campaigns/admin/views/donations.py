@@ -102,29 +102,24 @@ def donation_refund(donation_id: int):
         try:
             amount = service.parse_refund(donation, form.amount.data)
             if form.confirmed.data == "yes":
-                service.refund(donation, amount, current_user)
+                done = service.refund(donation, amount, current_user)
         except ContentError as exc:
             db.session.rollback()
             errors = attach_errors(form, exc.errors)
             amount = None
-        except Exception as exc:  # the gateway refused or could not be reached
-            from campaigns.payments.ledger import LedgerError
-
-            db.session.rollback()
-            if not isinstance(exc, LedgerError) and not _is_gateway_error(exc):
-                raise
-            errors = [_("The refund could not be made: %(reason)s", reason=str(exc))]
-            amount = None
         else:
             if form.confirmed.data == "yes":
                 db.session.commit()
-                flash(
-                    _(
-                        "The refund was requested. The total changes when the payment "
-                        "provider confirms it."
-                    ),
-                    "success",
-                )
+                if done:
+                    flash(_("The refund was made and the total updated."), "success")
+                else:
+                    flash(
+                        _(
+                            "The refund was requested. The total changes when the payment "
+                            "provider confirms it."
+                        ),
+                        "success",
+                    )
                 return redirect(url_for("admin.donation_detail", donation_id=donation_id))
     status = 422 if request.method == "POST" and (form.errors or errors) else 200
     return (
@@ -138,14 +133,6 @@ def donation_refund(donation_id: int):
         ),
         status,
     )
-
-
-def _is_gateway_error(exc: Exception) -> bool:
-    try:
-        from campaigns.payments.services import RefundError
-    except ImportError:
-        return False
-    return isinstance(exc, RefundError)
 
 
 @bp.route("/campaigns/<int:campaign_id>/offline-gift", methods=["GET", "POST"])
