@@ -548,7 +548,10 @@ def _apply(row: PaymentEvent, event: dict, depth: int = 0) -> str:
         row.outcome = "ignored: not a payment event"
         db.session.flush()
         return row.outcome
-    _serialize_on(reading.lock_keys())
+    if depth == 0:
+        # A replayed event runs under the locks of the event that linked its payment; taking
+        # more here, out of order, could deadlock with a worker that holds them.
+        _serialize_on(reading.lock_keys())
     donation = _resolve(row.provider, reading)
     if donation is None:
         row.outcome = f"{WAITING}: no matching donation"
