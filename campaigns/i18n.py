@@ -263,6 +263,11 @@ def language_name(code: str) -> str:
     return {"en": "English", "ar": "العربية"}[code]
 
 
+def language_label(code: str) -> str:
+    """A language's name in the reader's language, for labels such as "Title · Arabic"."""
+    return {"en": _("English"), "ar": _("Arabic")}[code]
+
+
 def jinja_helpers() -> dict:
     """Functions offered to every template."""
     return {
@@ -279,6 +284,7 @@ def jinja_helpers() -> dict:
         "text_direction": text_direction,
         "switch_language_url": switch_language_url,
         "language_name": language_name,
+        "language_label": language_label,
         "LANGUAGES": LANGUAGES,
         "loc": localized,
     }
