@@ -129,6 +129,12 @@ def test_links_on_an_arabic_page_stay_in_arabic(client, make):
     assert unprefixed == [], "links that would drop the language"
 
 
+def test_the_bare_prefix_is_the_home_page(client):
+    response = client.get("/ar")
+    assert response.status_code == 200 and is_arabic(response)
+    assert switcher_href(response, "en") == "/en/"
+
+
 def test_the_prefix_must_be_a_whole_path_segment(client):
     # "/arabic" is not "/ar" + "abic": no such page, and not an Arabic page.
     response = client.get("/arabic")
