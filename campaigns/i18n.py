@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import quote
 
 from babel import numbers as babel_numbers
 from flask import current_app, request
@@ -27,6 +28,8 @@ RTL_LANGUAGES = frozenset({"ar"})
 LOCALE_COOKIE = "lang"
 _ENVIRON_LOCALE = "campaigns.url_locale"
 _ENVIRON_BASE = "campaigns.base_script_name"
+#: Characters left as they are when a decoded path is written back into a URL.
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 
 class LocalePrefixMiddleware:
@@ -78,7 +81,7 @@ def text_direction() -> str:
 def switch_language_url(code: str) -> str:
     """The current page in another language: same path, same query."""
     base = request.environ.get(_ENVIRON_BASE, "")
-    url = f"{base}/{code}{request.path}"
+    url = f"{base}/{code}{quote(request.path, safe=_PATH_SAFE)}"
     if request.query_string:
         url += "?" + request.query_string.decode("latin-1")
     return url

@@ -119,6 +119,12 @@ def test_the_switcher_is_on_error_pages_too(client):
     assert switcher_href(response, "en") == "/en/campaigns/no-such-campaign"
 
 
+def test_the_switcher_keeps_an_escaped_path_escaped(client):
+    response = client.get("/campaigns/a%3Fb%20c")
+    assert response.status_code == 404
+    assert switcher_href(response, "ar") == "/ar/campaigns/a%3Fb%20c"
+
+
 def test_links_on_an_arabic_page_stay_in_arabic(client, make):
     campaign = make.campaign()
     body = client.get("/ar/").get_data(as_text=True)
