@@ -57,7 +57,13 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_i18n(app: Flask) -> None:
     from campaigns.extensions import babel
-    from campaigns.i18n import LocalePrefixMiddleware, jinja_helpers, remember_locale, select_locale
+    from campaigns.i18n import (
+        LocalePrefixMiddleware,
+        jinja_helpers,
+        remember_locale,
+        select_locale,
+        share_files_between_languages,
+    )
     from campaigns.markdown import localized_markdown, render_markdown
 
     babel.init_app(
@@ -68,6 +74,7 @@ def configure_i18n(app: Flask) -> None:
     app.wsgi_app = LocalePrefixMiddleware(app.wsgi_app)
     app.after_request(remember_locale)
     app.jinja_env.globals.update(jinja_helpers())
+    share_files_between_languages(app)
     app.jinja_env.globals.update(markdown=render_markdown, loc_markdown=localized_markdown)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 

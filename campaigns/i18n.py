@@ -12,10 +12,10 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from babel import numbers as babel_numbers
-from flask import current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date as babel_format_date
 from flask_babel import get_locale, ngettext, refresh
 from flask_babel import gettext as _
@@ -50,6 +50,34 @@ class LocalePrefixMiddleware:
                 environ["PATH_INFO"] = path[len(prefix) :] or "/"
                 break
         return self.wsgi_app(environ, start_response)
+
+
+#: Endpoints serving the same file in every language. Their URLs carry no language prefix,
+#: so a visitor who switches language does not download the stylesheet and photos again.
+SHARED_ENDPOINTS = frozenset({"static", "media.file"})
+
+
+def share_files_between_languages(app: Flask) -> None:
+    """Make ``url_for`` build the URLs of :data:`SHARED_ENDPOINTS` without the prefix."""
+    build = app.url_for
+
+    def url_for(endpoint: str, **values) -> str:
+        url = build(endpoint, **values)
+        if endpoint in SHARED_ENDPOINTS and has_request_context() and url_locale():
+            return _without_prefix(url)
+        return url
+
+    app.url_for = url_for  # flask.url_for goes through current_app.url_for
+    app.jinja_env.globals["url_for"] = url_for
+
+
+def _without_prefix(url: str) -> str:
+    base = request.environ.get(_ENVIRON_BASE, "")
+    prefixed = f"{base}/{url_locale()}/"
+    parts = urlsplit(url)
+    if not parts.path.startswith(prefixed):
+        return url
+    return urlunsplit(parts._replace(path=base + "/" + parts.path[len(prefixed) :]))
 
 
 def url_locale() -> str | None:

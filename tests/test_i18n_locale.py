@@ -130,9 +130,19 @@ def test_links_on_an_arabic_page_stay_in_arabic(client, make):
     body = client.get("/ar/").get_data(as_text=True)
     assert 'href="/ar/campaigns/"' in body
     assert f'href="/ar/campaigns/{campaign.slug}"' in body
-    local = re.findall(r'(?:href|action|src)="(/[^"]*)"', body)
-    unprefixed = [url for url in local if not url.startswith(("/ar/", "/ar?", "/en/"))]
+    local = re.findall(r'(?:href|action)="(/[^"]*)"', body)
+    pages = [url for url in local if not url.startswith(("/static/", "/media/"))]
+    unprefixed = [url for url in pages if not url.startswith(("/ar/", "/ar?", "/en/"))]
     assert unprefixed == [], "links that would drop the language"
+
+
+def test_files_are_shared_by_both_languages(client):
+    """The stylesheet and photos have one address, so switching language reuses the cache."""
+    body = client.get("/ar/").get_data(as_text=True)
+    assert 'href="/static/css/site.css"' in body
+    assert "/ar/static/" not in body and "/ar/media/" not in body
+    with client.get("/static/css/site.css") as stylesheet:
+        assert stylesheet.status_code == 200
 
 
 def test_the_bare_prefix_is_the_home_page(client):
