@@ -295,3 +295,22 @@ def test_create_admin_refuses_a_short_password(runner, db):
     assert result.exit_code != 0
     assert "at least 10 characters" in result.output
     assert db.session.query(User).count() == 0
+
+
+def test_forms_carry_a_token_that_is_accepted(client, db, make, csrf_on):
+    """With CSRF on, the tokens the pages render let the real forms through."""
+    from campaigns.models import Campaign
+    from tests.test_admin_world import build_world, campaign_form
+
+    world = build_world(make, db)
+    sign_in(client, world.users["manager"])
+    edit = f"/admin/campaigns/{world.draft}/edit"
+    token = _token(client.get(edit).get_data(as_text=True))
+    draft = db.session.get(Campaign, world.draft)
+    data = campaign_form(draft, title_en="Signed form", csrf_token=token)
+    assert client.post(edit, data=data).status_code == 302
+    chapters = client.get(f"/admin/campaigns/{world.campaign}/chapters/").get_data(as_text=True)
+    token = _token(chapters)
+    url = f"/admin/campaigns/{world.campaign}/chapters/{world.chapter}/delete"
+    assert client.post(url, data={"csrf_token": token}).status_code == 302
+    assert client.post("/admin/logout", data={"csrf_token": token}).status_code == 302

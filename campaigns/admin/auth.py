@@ -36,6 +36,8 @@ _DUMMY_HASH = hash_password(secrets.token_hex(16))
 login_manager.login_view = "admin.login"
 login_manager.login_message = _l("Please sign in to continue.")
 login_manager.login_message_category = "info"
+#: The message is flashed into the session, which stores plain text.
+login_manager.localize_callback = str
 
 
 @login_manager.user_loader

@@ -35,7 +35,14 @@ from wtforms.validators import (
 )
 
 from campaigns.admin.auth import MIN_PASSWORD_LENGTH
-from campaigns.models import DonationStatus, OfflineMethod, Role, Sector, UpdateCategory
+from campaigns.models import (
+    DonationSource,
+    DonationStatus,
+    OfflineMethod,
+    Role,
+    Sector,
+    UpdateCategory,
+)
 
 SECTOR_NAMES = {
     Sector.HEALTH: _l("Health"),
@@ -70,6 +77,13 @@ ROLE_NAMES = {Role.MANAGER: _l("Manager"), Role.EDITOR: _l("Editor")}
 
 METHOD_NAMES = {OfflineMethod.CASH: _l("Cash"), OfflineMethod.BANK_TRANSFER: _l("Bank transfer")}
 
+SOURCE_NAMES = {
+    DonationSource.STRIPE: _l("Card (Stripe)"),
+    DonationSource.TEST: _l("Test gateway"),
+    DonationSource.OFFLINE: _l("Offline"),
+    DonationSource.OPENING_BALANCE: _l("Opening balance"),
+}
+
 
 def choices(names: dict) -> list[SelectChoice]:
     """Options of a select from an enum's members and their (translated) names."""
@@ -77,8 +91,16 @@ def choices(names: dict) -> list[SelectChoice]:
 
 
 class LoginForm(FlaskForm):
-    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
+    email = StringField(
+        _l("Email"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username", "type": "email", "dir": "ltr"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class ButtonForm(FlaskForm):
@@ -288,13 +310,19 @@ class MemberRoleForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1000)],
         description=_l("At least 10 characters."),
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("New password, again"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
     )

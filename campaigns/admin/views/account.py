@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from campaigns.admin import auth, bp, members
@@ -26,10 +27,12 @@ def login():
             user = auth.authenticate(form.email.data, form.password.data, address)
         except auth.Throttled as exc:
             form.form_errors.append(
-                _(
+                ngettext(
                     "Too many failed attempts to sign in. For your safety, wait "
-                    "%(minutes)s minutes and try again.",
-                    minutes=exc.minutes,
+                    "%(num)s minute and try again.",
+                    "Too many failed attempts to sign in. For your safety, wait "
+                    "%(num)s minutes and try again.",
+                    exc.minutes,
                 )
             )
             status = 429

@@ -11,7 +11,7 @@ from wtforms.fields import FieldList, FormField
 
 from campaigns.admin import access, bp
 from campaigns.admin.access import Ability
-from campaigns.admin.forms import STATUS_NAMES
+from campaigns.admin.forms import METHOD_NAMES, SOURCE_NAMES, STATUS_NAMES
 from campaigns.models import CampaignState
 
 
@@ -84,4 +84,6 @@ def admin_context():
         "admin_can_money_for": lambda obj: access.can(Ability.MONEY, obj.organization_id),
         "state_names": STATE_NAMES,
         "status_names": STATUS_NAMES,
+        "source_names": SOURCE_NAMES,
+        "method_names": METHOD_NAMES,
     }
