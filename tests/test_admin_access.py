@@ -22,6 +22,7 @@ from campaigns.models import (
     DonationTier,
     ImpactFigure,
     Membership,
+    Organization,
     Update,
     User,
 )
@@ -37,6 +38,7 @@ ALLOWED = {
     "content": {"admin", "manager", "editor"},
     "money-list": {"admin", "manager", "outsider"},
     "money": {"admin", "manager"},
+    "platform": {"admin"},
 }
 #: Roles holding the ability somewhere (so refusals of objects elsewhere are 404, not 403).
 HOLDS = {
@@ -170,7 +172,22 @@ ROUTES = [
             "donor_name": "Walk-in donor",
         },
     ),
-    Route("GET", "/admin/organizations/", "money-list"),
+    Route("GET", "/admin/organizations/", "content-list"),
+    Route("GET", "/admin/organizations/new", "platform"),
+    Route(
+        "POST",
+        "/admin/organizations/new",
+        "platform",
+        {"name_en": "Brand New NGO", "founded_on": "2019-04"},
+    ),
+    Route("GET", "/admin/organizations/{org}/edit", "content"),
+    Route(
+        "POST",
+        "/admin/organizations/{org}/edit",
+        "content",
+        {"name_en": "Sunrise Relief Renamed", "slug": "sunrise"},
+    ),
+    Route("POST", "/admin/organizations/{org}/logo", "content"),
     Route("GET", "/admin/organizations/{org}/members", "money"),
     Route(
         "POST",
@@ -210,6 +227,9 @@ def snapshot(db) -> dict:
             (d.id, d.status.value, d.refunded_minor) for d in s.scalars(select(Donation))
         ),
         "members": sorted((m.id, m.user_id, m.role.value) for m in s.scalars(select(Membership))),
+        "organizations": sorted(
+            (o.id, o.slug, o.name_en, o.logo) for o in s.scalars(select(Organization))
+        ),
         "users": s.query(User).count(),
         "audit": s.query(AuditEntry).count(),
     }
@@ -220,6 +240,8 @@ def expected(route: Route, role: str) -> str | int:
         return "login"
     if role in ALLOWED[route.kind]:
         return "ok"
+    if route.kind == "platform":
+        return 403
     if role == "outsider":
         return route.outsider_status
     base = route.kind.removesuffix("-list")

@@ -326,3 +326,46 @@ class PasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class OrganizationForm(FlaskForm):
+    slug = StringField(
+        _l("Address (slug)"),
+        validators=[Optional(), Length(max=80)],
+        description=_l(
+            "Lower-case letters, digits and hyphens. Left empty, it is made from the English name."
+        ),
+    )
+    name_en = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name_ar = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    founded_on = StringField(
+        _l("Founded"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("A year (2013), a month (2013-06) or a day (2013-06-15)."),
+    )
+    place_en = StringField(_l("Based in"), validators=[Optional(), Length(max=200)])
+    place_ar = StringField(_l("Based in"), validators=[Optional(), Length(max=200)])
+    vision_en = TextAreaField(_l("Vision"), validators=[Optional(), Length(max=5000)])
+    vision_ar = TextAreaField(_l("Vision"), validators=[Optional(), Length(max=5000)])
+    mission_en = TextAreaField(_l("Mission"), validators=[Optional(), Length(max=5000)])
+    mission_ar = TextAreaField(_l("Mission"), validators=[Optional(), Length(max=5000)])
+    values_en = TextAreaField(
+        _l("Values"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("Markdown: one value per line, starting with a hyphen."),
+    )
+    values_ar = TextAreaField(_l("Values"), validators=[Optional(), Length(max=5000)])
+    about_en = TextAreaField(
+        _l("About"),
+        validators=[Optional(), Length(max=50_000)],
+        description=_l("Markdown: **bold**, *italic*, lists, links. HTML is not allowed."),
+    )
+    about_ar = TextAreaField(_l("About"), validators=[Optional(), Length(max=50_000)])
+
+
+#: Organization texts shown in English and Arabic side by side, in this order.
+ORGANIZATION_BILINGUAL = ("name", "place", "vision", "mission", "values", "about")
+
+
+class LogoForm(FlaskForm):
+    image = FileField(_l("Logo"), validators=[FileRequired()])

@@ -1,25 +1,102 @@
-"""Organizations and their members (managers and platform admins)."""
+"""Organizations: their profiles (editors and up), their members (managers), and new
+organizations (platform admins)."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from campaigns.admin import access, bp, members
+from campaigns.admin import access, bp, members, organizations
 from campaigns.admin.access import Ability
-from campaigns.admin.forms import ROLE_NAMES, ButtonForm, MemberAddForm, MemberRoleForm
-from campaigns.admin.views.support import attach_errors
+from campaigns.admin.forms import (
+    ORGANIZATION_BILINGUAL,
+    ROLE_NAMES,
+    ButtonForm,
+    LogoForm,
+    MemberAddForm,
+    MemberRoleForm,
+    OrganizationForm,
+)
+from campaigns.admin.views.support import attach_errors, wants_preview
 from campaigns.catalog import ContentError
 from campaigns.extensions import db
+from campaigns.models import Organization
 
 
 @bp.get("/organizations/")
-@access.require(Ability.MONEY)
+@access.require(Ability.CONTENT)
 def organization_list():
-    """The organizations whose members the user manages."""
+    """The organizations the user works for."""
     return render_template(
-        "admin/organizations.html", organizations=access.organizations(Ability.MONEY)
+        "admin/organizations.html", organizations=access.organizations(Ability.CONTENT)
     )
+
+
+def _organization_page(organization: Organization | None):
+    data = None
+    if organization is not None and request.method == "GET":
+        data = {name: getattr(organization, name) for name in organizations.TEXT_FIELDS}
+        data.update(slug=organization.slug, founded_on=organizations.founded_text(organization))
+    form = OrganizationForm(data=data)
+    errors: list[str] = []
+    preview = request.method == "POST" and wants_preview()
+    if preview:
+        form.validate()
+    elif form.validate_on_submit():
+        try:
+            saved = organizations.save_organization(organization, form.data)
+        except ContentError as exc:
+            db.session.rollback()
+            errors = attach_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("The organization was saved."), "success")
+            return redirect(url_for("admin.organization_edit", organization_id=saved.id))
+    status = 422 if request.method == "POST" and not preview else 200
+    page = render_template(
+        "admin/organization_form.html",
+        organization=organization,
+        form=form,
+        logo_form=LogoForm(formdata=None),
+        errors=errors,
+        preview=preview,
+        bilingual_fields=ORGANIZATION_BILINGUAL,
+    )
+    return page, status
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+@access.platform_admin_required
+def organization_new():
+    """Add an organization to the platform (platform admins only)."""
+    return _organization_page(None)
+
+
+@bp.route("/organizations/<int:organization_id>/edit", methods=["GET", "POST"])
+@access.require(Ability.CONTENT)
+def organization_edit(organization_id: int):
+    """The organization's public profile, in English and Arabic."""
+    return _organization_page(access.organization_or_404(organization_id, Ability.CONTENT))
+
+
+@bp.post("/organizations/<int:organization_id>/logo")
+@access.require(Ability.CONTENT)
+def organization_logo(organization_id: int):
+    organization = access.organization_or_404(organization_id, Ability.CONTENT)
+    form = LogoForm()
+    if form.validate_on_submit():
+        try:
+            organizations.set_logo(organization, form.image.data.stream)
+        except ContentError as exc:
+            db.session.rollback()
+            for message in exc.errors.values():
+                flash(message, "error")
+        else:
+            db.session.commit()
+            flash(_("The logo was saved."), "success")
+    else:
+        flash(_("Choose an image file to upload."), "error")
+    return redirect(url_for("admin.organization_edit", organization_id=organization_id))
 
 
 @bp.route("/organizations/<int:organization_id>/members", methods=["GET", "POST"])

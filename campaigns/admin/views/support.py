@@ -12,7 +12,7 @@ from wtforms.fields import FieldList, FormField
 from campaigns.admin import access, bp
 from campaigns.admin.access import Ability
 from campaigns.admin.forms import METHOD_NAMES, SOURCE_NAMES, STATUS_NAMES
-from campaigns.models import CampaignState
+from campaigns.models import CampaignState, Organization
 
 
 def _fields(container):
@@ -76,12 +76,16 @@ STATE_NAMES = {
 }
 
 
+def _organization_id(obj) -> int:
+    return obj.id if isinstance(obj, Organization) else obj.organization_id
+
+
 @bp.context_processor
 def admin_context():
     return {
         "admin_can_content": access.can(Ability.CONTENT),
         "admin_can_money": access.can(Ability.MONEY),
-        "admin_can_money_for": lambda obj: access.can(Ability.MONEY, obj.organization_id),
+        "admin_can_money_for": lambda obj: access.can(Ability.MONEY, _organization_id(obj)),
         "state_names": STATE_NAMES,
         "status_names": STATUS_NAMES,
         "source_names": SOURCE_NAMES,
