@@ -21,6 +21,7 @@ from campaigns.admin.forms import (
 from campaigns.admin.views.support import attach_errors, wants_preview
 from campaigns.catalog import ContentError
 from campaigns.extensions import db
+from campaigns.i18n import localized as loc
 from campaigns.models import Campaign
 from campaigns.money import format_plain
 
@@ -77,7 +78,7 @@ def campaign_new():
     """Write a new campaign; it starts as a draft in one of the user's organizations."""
     form = CampaignForm()
     form.organization.choices = [
-        SelectChoice(o.id, o.name_en) for o in access.organizations(Ability.CONTENT)
+        SelectChoice(o.id, str(loc(o, "name"))) for o in access.organizations(Ability.CONTENT)
     ]
     if not current_user.is_platform_admin:
         del form.featured

@@ -24,6 +24,7 @@ from campaigns.admin.forms import DonationFilterForm, OfflineGiftForm, RefundFor
 from campaigns.admin.views.support import attach_errors
 from campaigns.catalog import ContentError
 from campaigns.extensions import db
+from campaigns.i18n import localized as loc
 from campaigns.money import format_plain
 
 
@@ -32,7 +33,7 @@ def _filters():
     form = DonationFilterForm(request.args)
     campaigns = access.campaigns(Ability.MONEY)
     form.campaign.choices = [SelectChoice(0, _("All campaigns"))] + [
-        SelectChoice(c.id, c.title_en) for c in campaigns
+        SelectChoice(c.id, str(loc(c, "title"))) for c in campaigns
     ]
     filters, errors = service.parse_filters(request.args)
     if filters.campaign_id:

@@ -13,6 +13,7 @@ from campaigns.admin.forms import ButtonForm, UpdateForm
 from campaigns.admin.views.support import attach_errors, wants_preview
 from campaigns.catalog import ContentError
 from campaigns.extensions import db
+from campaigns.i18n import localized as loc
 from campaigns.models import Campaign, Update
 
 
@@ -20,7 +21,7 @@ def _campaign_choices(organization_ids: set[int] | None) -> list[SelectChoice]:
     choices = [SelectChoice(0, _("The organization as a whole"))]
     for campaign in access.campaigns(Ability.CONTENT):
         if organization_ids is None or campaign.organization_id in organization_ids:
-            label = f"{campaign.organization.name_en}: {campaign.title_en}"
+            label = f"{loc(campaign.organization, 'name')}: {loc(campaign, 'title')}"
             choices.append(SelectChoice(campaign.id, label))
     return choices
 
@@ -52,7 +53,7 @@ def _update_page(update: Update | None):
     form = UpdateForm(data=data)
     if update is None:
         form.organization.choices = [
-            SelectChoice(o.id, o.name_en) for o in access.organizations(Ability.CONTENT)
+            SelectChoice(o.id, str(loc(o, "name"))) for o in access.organizations(Ability.CONTENT)
         ]
         form.campaign.choices = _campaign_choices(None)
     else:
