@@ -92,12 +92,13 @@ def test_next_parameter_stays_on_this_site(client, manager):
     assert response.headers["Location"].endswith("/admin/campaigns/")
 
 
-def test_sign_out_is_a_post_and_ends_the_session(client, manager):
+def test_sign_out_is_a_post_and_ends_the_session(client, db, manager):
     sign_in(client, manager)
     assert client.get("/admin/logout").status_code == 405
     response = client.post("/admin/logout")
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 302
+    assert db.session.query(AuditEntry).filter_by(action="user.sign_out").count() == 1
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(client, manager):

@@ -6,6 +6,7 @@ memory, so that the limit holds across every worker and host sharing the databas
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,8 +31,6 @@ KEEP_ATTEMPTS = timedelta(days=30)
 
 MIN_PASSWORD_LENGTH = 10
 
-#: Checked against when the account does not exist, so both answers take as long.
-_DUMMY_HASH = hash_password(secrets.token_hex(16))
 
 login_manager.login_view = "admin.login"
 login_manager.login_message = _l("Please sign in to continue.")
@@ -46,6 +45,12 @@ def load_user(user_id: str) -> User | None:
         return db.session.get(User, int(user_id))
     except (TypeError, ValueError):
         return None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the account does not exist, so both answers take as long."""
+    return hash_password(secrets.token_hex(16))
 
 
 class Throttled(Exception):
@@ -142,7 +147,7 @@ def authenticate(email: str, password: str, address: str) -> User | None:
     check_throttle(email, address, now)
     user = db.session.scalars(select(User).where(User.email == email)).first()
     if user is None:
-        verify_password(_DUMMY_HASH, password or "")
+        verify_password(_dummy_hash(), password or "")
         ok = False
     else:
         ok = verify_password(user.password_hash, password or "") and user.active
@@ -157,6 +162,11 @@ def authenticate(email: str, password: str, address: str) -> User | None:
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+    db.session.flush()
+
+
+def sign_out(user: User) -> None:
+    record("user.sign_out", user, user=user)
     db.session.flush()
 
 

@@ -55,6 +55,9 @@ def logout():
     """Sign out (a POST with a CSRF token, so no other site can sign a user out)."""
     if not ButtonForm().validate_on_submit():
         abort(400)
+    if current_user.is_authenticated:
+        auth.sign_out(current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
