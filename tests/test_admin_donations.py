@@ -371,3 +371,16 @@ def test_membership_of_another_organization_is_not_found(client, db, world):
     url = f"/admin/organizations/{world.org}/members/{theirs.id}/remove"
     assert client.post(url).status_code == 404
     assert members_of(db, world.other_org) == {"outsider@example.org": Role.MANAGER}
+
+
+def test_a_second_click_on_confirm_refunds_nothing_more(client, db, manager):
+    donation_id = paid_gift(db, manager.campaign, 5000)
+    url = f"/admin/donations/{donation_id}/refund"
+    page = client.post(url, data={"amount": "20"}).get_data(as_text=True)
+    assert 'name="refunded_before" value="0"' in page
+    confirm = {"amount": "20", "confirmed": "yes", "refunded_before": "0"}
+    assert client.post(url, data=confirm).status_code == 302
+    again = client.post(url, data=confirm)
+    assert again.status_code == 422
+    assert "changed since you confirmed" in again.get_data(as_text=True)
+    assert fresh(db, Donation, donation_id).refunded_minor == 2000

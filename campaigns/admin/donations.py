@@ -314,8 +314,13 @@ def parse_refund(donation: Donation, text: str) -> int:
     return amount
 
 
-def refund(donation: Donation, amount_minor: int, actor: User) -> bool:
+def refund(
+    donation: Donation, amount_minor: int, actor: User, refunded_before: str | None = None
+) -> bool:
     """Give back ``amount_minor`` through the gateway (or the ledger, for offline gifts).
+
+    ``refunded_before`` is what had been refunded when the admin saw the confirmation; if
+    it has changed since (a second click, or another admin), nothing is done.
 
     Returns whether the total has already fallen: at once for offline gifts and the test
     gateway, when Stripe confirms the refund for Stripe payments.
@@ -323,6 +328,15 @@ def refund(donation: Donation, amount_minor: int, actor: User) -> bool:
     from campaigns.payments import ledger, services
     from campaigns.payments.gateways import GatewayError
 
+    if refunded_before is not None and refunded_before != str(donation.refunded_minor):
+        raise ContentError(
+            {
+                "amount": _(
+                    "This donation changed since you confirmed (a refund was already made). "
+                    "Check the amounts and try again."
+                )
+            }
+        )
     amount_minor = parse_refund(donation, format_plain(amount_minor, donation.currency))
     before = donation.refunded_minor
     try:

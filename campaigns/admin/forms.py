@@ -275,6 +275,8 @@ class OfflineGiftForm(FlaskForm):
 class RefundForm(FlaskForm):
     amount = StringField(_l("Amount to refund"), validators=[DataRequired(), Length(max=30)])
     confirmed = HiddenField()
+    #: What had been refunded when the admin confirmed: a second click refunds nothing more.
+    refunded_before = HiddenField()
 
 
 class DonationFilterForm(FlaskForm):

@@ -103,7 +103,9 @@ def donation_refund(donation_id: int):
         try:
             amount = service.parse_refund(donation, form.amount.data)
             if form.confirmed.data == "yes":
-                done = service.refund(donation, amount, current_user)
+                done = service.refund(
+                    donation, amount, current_user, form.refunded_before.data or None
+                )
         except ContentError as exc:
             db.session.rollback()
             errors = attach_errors(form, exc.errors)
