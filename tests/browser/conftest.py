@@ -66,7 +66,9 @@ class LiveServer:
                 )
             return response
 
+        # The app's own error log, and werkzeug's for a failure no error handler could catch.
         app.logger.addHandler(self.log)
+        logging.getLogger("werkzeug").addHandler(self.log)
 
     def start(self) -> None:
         self._thread.start()
@@ -76,6 +78,7 @@ class LiveServer:
         self.server.server_close()
         self._thread.join(timeout=10)
         self.app.logger.removeHandler(self.log)
+        logging.getLogger("werkzeug").removeHandler(self.log)
 
     def __call__(self, path: str) -> str:
         """The absolute URL of a path on the site."""
