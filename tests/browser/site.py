@@ -31,7 +31,17 @@ from campaigns.models import (
 
 TIERS = (10_00, 20_00, 30_00, 50_00, 100_00)
 #: One campaign per journey that moves money.
-JOURNEYS = ("donor-en", "donor-nojs", "donor-ar", "bad-input", "admin-money", "weight")
+JOURNEYS = (
+    "donor-en",
+    "donor-nojs",
+    "donor-ar",
+    "keyboard",
+    "declined",
+    "a11y",
+    "bad-input",
+    "admin-money",
+    "weight",
+)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import describe_violations, run_axe, sign_in
+from tests.browser.helpers import describe_violations, run_axe, sign_in, submit_donate_form
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +58,21 @@ def test_donate_form_with_errors(new_page, data, language):
         ).last.click()
     assert page.locator('[aria-invalid="true"]').count() >= 2, "the form shows no errors"
     _check(page, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_test_checkout_and_thank_you_pages(new_page, data, language):
+    journey = data.campaigns["a11y"]
+    page = new_page("phone", bypass_csp=True)
+    page.goto(f"/{language}/campaigns/{journey.slug}")
+    page.locator(f'input[name="tier"][value="{journey.tier_ids[20_00]}"]').check()
+    page.locator('[name="name"]').fill("Huda Nasser")
+    page.locator('[name="email"]').fill("huda@example.org")
+    submit_donate_form(page)
+    _check(page, language)  # the test gateway's checkout page
+    with page.expect_navigation():
+        page.locator('form:has(input[name="action"][value="pay"]) button').click()
+    _check(page, language)  # the thank-you page
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -79,6 +79,68 @@ def test_donor_gives_in_arabic_right_to_left(new_page, data):
     assert after == Figures(before.raised_minor + FIFTY_DOLLARS, before.donors + 1)
 
 
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching ``selector`` has the focus, as a keyboard user."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            outline = page.evaluate(
+                """() => { const s = getComputedStyle(document.activeElement);
+                           return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0
+                                  || s.boxShadow !== 'none'; }"""
+            )
+            assert outline, f"{selector} has the focus but shows no focus indicator"
+            return
+    raise AssertionError(f"{limit} presses of Tab never reached {selector}")
+
+
+def test_donor_gives_with_the_keyboard_only(new_page, data):
+    journey = data.campaigns["keyboard"]
+    page = new_page("desktop")
+    page.goto(f"/campaigns/{journey.slug}")
+    before = campaign_figures(page)
+
+    tab_to(page, 'input[name="tier"]')
+    fifty = f'input[name="tier"][value="{journey.tier_ids[FIFTY_DOLLARS]}"]'
+    for _ in range(10):  # arrow keys move through a radio group and select as they go
+        if page.locator(fifty).is_checked():
+            break
+        page.keyboard.press("ArrowDown")
+    assert page.locator(fifty).is_checked()
+    tab_to(page, '[name="name"]')
+    page.keyboard.type("Nour Darwish")
+    tab_to(page, '[name="email"]')
+    page.keyboard.type("nour@example.org")
+    tab_to(page, 'form[action$="/donate"] button[type="submit"]')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, 'form:has(input[name="action"][value="pay"]) button')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_thanked(page)
+
+    after = figures_after(page, journey.slug)
+    assert after == Figures(before.raised_minor + FIFTY_DOLLARS, before.donors + 1)
+
+
+def test_declined_payment_counts_nothing(new_page, data):
+    journey = data.campaigns["declined"]
+    page = new_page("phone")
+    page.goto(f"/campaigns/{journey.slug}")
+    before = campaign_figures(page)
+    page.locator(f'input[name="tier"][value="{journey.tier_ids[FIFTY_DOLLARS]}"]').check()
+    page.locator('[name="name"]').fill("Samir Youssef")
+    page.locator('[name="email"]').fill("samir@example.org")
+    submit_donate_form(page)
+    with page.expect_navigation():
+        page.locator('form:has(input[name="action"][value="decline"]) button').click()
+
+    assert page.locator(".result-failed").is_visible(), "the donor is not told it failed"
+    assert page.locator(".result-confirmed").count() == 0
+    assert figures_after(page, journey.slug) == before
+    assert page.get_by_text("Samir Youssef").count() == 0
+
+
 def _donations_of(live_app, slug: str) -> int:
     with live_app.app_context():
         return db.session.scalar(
