@@ -8,7 +8,9 @@ a donation that moves money in or out of a total goes through :func:`_move`, whi
 * writes the new state with a conditional ``UPDATE ... WHERE status = <old> AND ...``, so a
   transition that another worker already made is refused instead of repeated, and
 * adds the difference to the campaign with ``UPDATE campaigns SET raised_minor = raised_minor
-  + :delta`` in the same transaction.
+  + :delta`` in the same transaction, as the last statement of the ledger call (the
+  campaign's row is shared by every gift to it, so it is locked for as short a time as
+  possible).
 
 What counts: a donation contributes ``amount_minor - refunded_minor`` to ``raised_minor`` while
 it is ``succeeded`` or ``partially_refunded``; nothing while it is pending, failed, expired,
@@ -31,13 +33,14 @@ Services here ``flush()``; the caller commits once.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -89,6 +92,12 @@ HANDLED_EVENTS = frozenset(
 #: Outcome prefix of an event whose payment is not linked to a donation yet.
 WAITING = "waiting"
 DUPLICATE = "duplicate"
+
+
+_OWED_TOTALS = "ledger.owed_totals"
+_DEPTH = "ledger.depth"
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class LedgerError(ValueError):
@@ -174,19 +183,62 @@ def _move(
     raised_delta = after[0] - before[0]
     donor_delta = after[1] - before[1]
     if raised_delta or donor_delta:
+        owed = db.session.info.setdefault(_OWED_TOTALS, {})
+        raised, donors = owed.get(donation.campaign_id, (0, 0))
+        owed[donation.campaign_id] = (raised + raised_delta, donors + donor_delta)
+    return True
+
+
+def _write_totals() -> None:
+    """Add what this transaction's transitions owe to their campaigns' totals.
+
+    Done once, as the last statement before the caller commits: the campaign's row is the
+    one every gift to it must lock, so it is held for as short a time as possible.
+    """
+    owed = db.session.info.pop(_OWED_TOTALS, None) or {}
+    db.session.flush()
+    for campaign_id in sorted(owed):
+        raised_delta, donor_delta = owed[campaign_id]
+        if not (raised_delta or donor_delta):
+            continue
         db.session.execute(
             sa.update(Campaign)
-            .where(Campaign.id == donation.campaign_id)
+            .where(Campaign.id == campaign_id)
             .values(
                 raised_minor=Campaign.raised_minor + raised_delta,
                 donor_count=Campaign.donor_count + donor_delta,
             )
             .execution_options(synchronize_session=False)
         )
-        campaign = db.session.get(Campaign, donation.campaign_id)
+        campaign = db.session.get(Campaign, campaign_id)
         if campaign is not None:
             db.session.expire(campaign, ["raised_minor", "donor_count"])
-    return True
+
+
+def _ledger_entry(function: Callable[P, R]) -> Callable[P, R]:
+    """Mark a public ledger function: on its way out, it writes the totals it moved.
+
+    Nested calls write once, at the outermost; on an error nothing is written (the caller
+    rolls the transaction back) and nothing is left owed for the session's next transaction.
+    """
+
+    @functools.wraps(function)
+    def entry(*args: P.args, **kwargs: P.kwargs) -> R:
+        depth = db.session.info.get(_DEPTH, 0)
+        db.session.info[_DEPTH] = depth + 1
+        try:
+            result = function(*args, **kwargs)
+        except BaseException:
+            if depth == 0:
+                db.session.info.pop(_OWED_TOTALS, None)
+            raise
+        finally:
+            db.session.info[_DEPTH] = depth
+        if depth == 0:
+            _write_totals()
+        return result
+
+    return entry
 
 
 # --------------------------------------------------------------------------------------------
@@ -257,6 +309,7 @@ def _record_succeeded(donation: Donation) -> Donation:
     return donation
 
 
+@_ledger_entry
 def record_opening_balance(
     campaign: Campaign,
     amount_minor: int,
@@ -286,6 +339,7 @@ def record_opening_balance(
     )
 
 
+@_ledger_entry
 def record_offline_gift(
     campaign: Campaign,
     amount_minor: int,
@@ -339,6 +393,7 @@ def check_refund(donation: Donation, amount_minor: int) -> None:
         raise LedgerError("refund larger than what is left of the gift")
 
 
+@_ledger_entry
 def refund_directly(donation: Donation, amount_minor: int) -> Donation:
     """Give back part or all of an offline gift (or correct an opening balance).
 
@@ -359,6 +414,7 @@ def refund_directly(donation: Donation, amount_minor: int) -> Donation:
     return donation
 
 
+@_ledger_entry
 def mark_failed(donation: Donation) -> Donation:
     """The gateway refused to start the payment: the pending gift will never be paid."""
     donation = _lock(donation)
@@ -406,7 +462,6 @@ class Reading:
     def lock_keys(self) -> list[str]:
         """Payment identifiers whose linking to a donation must not race."""
         values = (
-            self.session_id,
             self.payment_intent,
             self.charge,
             self.subscription,
@@ -518,6 +573,7 @@ def read_event(event: dict) -> Reading | None:
 # Applying payment events
 
 
+@_ledger_entry
 def record_event(provider: str, event: dict, payload: str) -> str:
     """Store an event once and apply it; returns what it did (``duplicate`` for a repeat).
 
@@ -546,8 +602,8 @@ def _apply(row: PaymentEvent, event: dict, depth: int = 0) -> str:
     reading = read_event(event)
     if reading is None:
         row.outcome = "ignored: not a payment event"
-        db.session.flush()
         return row.outcome
+    db.session.flush()
     if depth == 0:
         # A replayed event runs under the locks of the event that linked its payment; taking
         # more here, out of order, could deadlock with a worker that holds them.
@@ -561,18 +617,14 @@ def _apply(row: PaymentEvent, event: dict, depth: int = 0) -> str:
             row.event_id,
             row.type,
         )
-        db.session.flush()
         return row.outcome
     if isinstance(donation, str):
         row.outcome = donation
         log.warning("%s event %s ignored: %s", row.provider, row.event_id, donation)
-        db.session.flush()
         return row.outcome
     row.donation_id = donation.id
-    db.session.flush()
-    outcome, linked = _settle(donation, reading)
+    outcome, linked = _settle(donation, reading, row)
     row.outcome = outcome
-    db.session.flush()
     if linked and depth < 5:
         _replay_waiting(row.provider, linked, depth)
     return outcome
@@ -594,12 +646,20 @@ def _serialize_on(keys: Iterable[str]) -> None:
         )
 
 
-def _by(column, value: str | None) -> Donation | None:
+def _locked(query: sa.Select) -> Donation | None:
+    """The first donation a query finds, read fresh and locked for this transaction."""
+    return db.session.execute(
+        query.order_by(Donation.id)
+        .limit(1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def _by(column, value: str | int | None) -> Donation | None:
     if not value:
         return None
-    return db.session.execute(
-        sa.select(Donation).where(column == value).order_by(Donation.id).limit(1)
-    ).scalar_one_or_none()
+    return _locked(sa.select(Donation).where(column == value))
 
 
 def _consistent(donation: Donation, reading: Reading) -> bool:
@@ -617,19 +677,16 @@ def _consistent(donation: Donation, reading: Reading) -> bool:
 
 
 def _resolve(provider: str, reading: Reading) -> Donation | str | None:
-    """The donation an event is about; None if not known yet; a reason if it must be ignored."""
+    """The donation an event is about, locked; None if not known yet; a reason to ignore it."""
     if reading.type == "invoice.paid" and reading.renewal:
         return _renewal(provider, reading)
-    donation = None
-    if reading.donation_id is not None:
-        donation = db.session.get(Donation, reading.donation_id)
-    if donation is None:
-        donation = (
-            _by(Donation.checkout_session_id, reading.session_id)
-            or _by(Donation.charge_id, reading.charge)
-            or _by(Donation.payment_intent_id, reading.payment_intent)
-            or _subscription_parent(reading.subscription)
-        )
+    donation = (
+        _by(Donation.id, reading.donation_id)
+        or _by(Donation.checkout_session_id, reading.session_id)
+        or _by(Donation.charge_id, reading.charge)
+        or _by(Donation.payment_intent_id, reading.payment_intent)
+        or _subscription_parent(reading.subscription)
+    )
     if donation is None:
         return None
     if EVENT_PROVIDERS.get(donation.source) != provider:
@@ -642,12 +699,11 @@ def _resolve(provider: str, reading: Reading) -> Donation | str | None:
 def _subscription_parent(subscription: str | None) -> Donation | None:
     if not subscription:
         return None
-    return db.session.execute(
-        sa.select(Donation)
-        .where(Donation.subscription_id == subscription, Donation.parent_id.is_(None))
-        .order_by(Donation.id)
-        .limit(1)
-    ).scalar_one_or_none()
+    return _locked(
+        sa.select(Donation).where(
+            Donation.subscription_id == subscription, Donation.parent_id.is_(None)
+        )
+    )
 
 
 def _renewal(provider: str, reading: Reading) -> Donation | str | None:
@@ -655,9 +711,7 @@ def _renewal(provider: str, reading: Reading) -> Donation | str | None:
     existing = _by(Donation.invoice_id, reading.invoice)
     if existing is not None:
         return existing
-    parent = _subscription_parent(reading.subscription)
-    if parent is None and reading.donation_id is not None:
-        parent = db.session.get(Donation, reading.donation_id)
+    parent = _subscription_parent(reading.subscription) or _by(Donation.id, reading.donation_id)
     if parent is None:
         return None
     if EVENT_PROVIDERS.get(parent.source) != provider:
@@ -692,9 +746,13 @@ def _renewal(provider: str, reading: Reading) -> Donation | str | None:
     return child
 
 
-def _settle(donation: Donation, reading: Reading) -> tuple[str, list[str]]:
-    """Link the event's identifiers to the donation, then bring its state up to its events."""
-    donation = _lock(donation)
+def _settle(donation: Donation, reading: Reading, row: PaymentEvent) -> tuple[str, list[str]]:
+    """Bring the (locked) donation up to its events, linking the event's identifiers to it.
+
+    Returns the outcome and the identifiers newly linked (events waiting for them can now be
+    applied).
+    """
+    links: dict[str, Any] = {}
     linked: list[str] = []
     for attr, value in (
         ("checkout_session_id", reading.session_id),
@@ -704,45 +762,55 @@ def _settle(donation: Donation, reading: Reading) -> tuple[str, list[str]]:
         ("customer_id", reading.customer),
     ):
         if value and getattr(donation, attr) is None:
-            setattr(donation, attr, value)
+            links[attr] = value
             if attr != "customer_id":
                 linked.append(value)
     if reading.subscription_ended and donation.subscription_ended_at is None:
-        donation.subscription_ended_at = reading.event_created or utcnow()
+        links["subscription_ended_at"] = reading.event_created or utcnow()
     invoice = reading.invoice if reading.type == "invoice.paid" and not reading.renewal else None
-    if invoice and donation.invoice_id is None and not _by(Donation.invoice_id, invoice):
-        donation.invoice_id = invoice
-    db.session.flush()
-    changed = _converge(donation)
+    if invoice and donation.invoice_id is None:
+        taken = db.session.scalar(sa.select(Donation.id).where(Donation.invoice_id == invoice))
+        if taken is None:
+            links["invoice_id"] = invoice
+    changed = _converge(donation, reading, row, links)
     return (f"applied: {donation.status}" if changed else "no change"), linked
 
 
-def _converge(donation: Donation) -> bool:
-    """Set the (locked) donation's state from every event stored for it."""
-    rows = db.session.execute(
-        sa.select(PaymentEvent.payload).where(PaymentEvent.donation_id == donation.id)
-    ).scalars()
+def _converge(
+    donation: Donation, reading: Reading, row: PaymentEvent, links: dict[str, Any]
+) -> bool:
+    """Set the (locked) donation's state from every event stored for it, this one included.
+
+    The facts only grow (paid, failed, expired, the largest refund, the furthest dispute
+    stage), and are joined with the current state, so the result does not depend on the
+    order in which the events arrived.
+    """
+    with db.session.no_autoflush:
+        payloads = db.session.execute(
+            sa.select(PaymentEvent.payload).where(
+                PaymentEvent.donation_id == donation.id, PaymentEvent.id != row.id
+            )
+        ).scalars()
+        readings = [r for r in map(read_event, map(json.loads, payloads)) if r is not None]
+    readings.append(reading)
     paid = donation.status in PAID
     failed = donation.status == DonationStatus.FAILED
     expired = donation.status == DonationStatus.EXPIRED
     refunded = donation.refunded_minor
     dispute = DISPUTE_OPEN if donation.disputed else DISPUTE_NONE
     paid_at: datetime | None = None
-    for payload in rows:
-        reading = read_event(json.loads(payload))
-        if reading is None:
-            continue
-        confirms = reading.type.startswith(("checkout.", "invoice."))
-        when = reading.event_created
-        if reading.paid and confirms and when and (paid_at is None or when < paid_at):
+    for fact in readings:
+        confirms = fact.type.startswith(("checkout.", "invoice."))
+        when = fact.event_created
+        if fact.paid and confirms and when and (paid_at is None or when < paid_at):
             paid_at = when
-        paid = paid or reading.paid
-        failed = failed or reading.failed
-        expired = expired or reading.expired
-        refunded = max(refunded, min(reading.refunded, donation.amount_minor))
-        dispute = max(dispute, reading.dispute)
+        paid = paid or fact.paid
+        failed = failed or fact.failed
+        expired = expired or fact.expired
+        refunded = max(refunded, min(fact.refunded, donation.amount_minor))
+        dispute = max(dispute, fact.dispute)
     status = _status(paid, failed, expired, refunded, dispute, donation.amount_minor)
-    fields: dict[str, Any] = {}
+    fields: dict[str, Any] = dict(links)
     if status in PAID and donation.succeeded_at is None:
         fields["succeeded_at"] = paid_at or utcnow()
     return _move(
@@ -771,23 +839,22 @@ def _status(
 
 def _replay_waiting(provider: str, identifiers: list[str], depth: int) -> None:
     """Apply again the waiting events that mention a payment just linked to a donation."""
-    for identifier in identifiers:
-        rows = (
-            db.session.execute(
-                sa.select(PaymentEvent)
-                .where(
-                    PaymentEvent.provider == provider,
-                    PaymentEvent.donation_id.is_(None),
-                    PaymentEvent.outcome.startswith(WAITING),
-                    PaymentEvent.payload.contains(f'"{identifier}"'),
-                )
-                .order_by(PaymentEvent.id)
+    rows = (
+        db.session.execute(
+            sa.select(PaymentEvent)
+            .where(
+                PaymentEvent.donation_id.is_(None),
+                PaymentEvent.provider == provider,
+                PaymentEvent.outcome.startswith(WAITING),
+                sa.or_(*(PaymentEvent.payload.contains(f'"{i}"') for i in identifiers)),
             )
-            .scalars()
-            .all()
+            .order_by(PaymentEvent.id)
         )
-        for row in rows:
-            _apply(row, json.loads(row.payload), depth + 1)
+        .scalars()
+        .all()
+    )
+    for row in rows:
+        _apply(row, json.loads(row.payload), depth + 1)
 
 
 def pending_events(limit: int = 100) -> list[PaymentEvent]:

@@ -1,0 +1,269 @@
+"""Sustained webhook throughput: gunicorn workers on PostgreSQL, many concurrent senders.
+
+It creates a throwaway PostgreSQL database, builds the schema, opens one campaign with N
+pending Stripe donations, starts gunicorn on it, and sends each donation's signed
+``checkout.session.completed`` (plus a share of duplicate deliveries, as Stripe's retries
+would) from concurrent senders. It prints events per second, then checks that the campaign's
+total is exact and that ``reconcile`` finds no drift, and drops the database.
+
+    python bench/webhooks.py --events 2000 --workers 4 --senders 16
+
+Bounded: it stops sending after ``--events`` deliveries or ``--max-seconds``, whichever
+comes first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SECRET = "whsec_bench_secret"  # noqa: S105 - signs events for a local throwaway server
+AMOUNT = 2500
+
+
+def sign(body: str) -> str:
+    t = int(time.time())
+    digest = hmac.new(SECRET.encode(), f"{t}.{body}".encode(), hashlib.sha256).hexdigest()
+    return f"t={t},v1={digest}"
+
+
+def completion(donation_id: int, reference: str, slug: str) -> dict:
+    """A ``checkout.session.completed`` event shaped as Stripe sends it."""
+    now = int(time.time())
+    return {
+        "id": f"evt_{uuid.uuid4().hex[:24]}",
+        "object": "event",
+        "api_version": "2023-08-16",
+        "created": now,
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "type": "checkout.session.completed",
+        "data": {
+            "object": {
+                "id": f"cs_test_{reference}",
+                "object": "checkout.session",
+                "amount_subtotal": AMOUNT,
+                "amount_total": AMOUNT,
+                "client_reference_id": str(donation_id),
+                "currency": "usd",
+                "customer": f"cus_{reference[:14]}",
+                "customer_email": "bench@example.org",
+                "metadata": {
+                    "donation_id": str(donation_id),
+                    "donation_reference": reference,
+                    "campaign": slug,
+                },
+                "mode": "payment",
+                "payment_intent": f"pi_{reference}",
+                "payment_status": "paid",
+                "status": "complete",
+                "submit_type": "donate",
+                "subscription": None,
+                "created": now,
+                "expires_at": now + 86400,
+                "livemode": False,
+            }
+        },
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(database_url: str, count: int) -> tuple[int, list[dict]]:
+    """Schema, one campaign and ``count`` pending donations; returns their events."""
+    from flask_migrate import upgrade
+
+    from campaigns import create_app
+    from campaigns.extensions import db
+    from campaigns.models import Campaign, CampaignState, DonationSource, Organization, Sector
+    from campaigns.payments import ledger
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        upgrade()
+        org = Organization(slug="bench", name_en="Bench", founded_on=date(2018, 1, 1))
+        campaign = Campaign(
+            slug="bench",
+            organization=org,
+            state=CampaignState.PUBLISHED,
+            sector=Sector.HEALTH,
+            currency="USD",
+            goal_minor=10**9,
+            starts_on=date.today() - timedelta(days=1),
+            title_en="Bench",
+        )
+        db.session.add(campaign)
+        db.session.flush()
+        rows = [
+            ledger.open_donation(campaign, AMOUNT, source=DonationSource.STRIPE)
+            for _ in range(count)
+        ]
+        db.session.commit()
+        events = [completion(d.id, d.reference, campaign.slug) for d in rows]
+        campaign_id = campaign.id
+        db.engine.dispose()
+    return campaign_id, events
+
+
+def check(database_url: str, campaign_id: int, distinct: int) -> tuple[int, int, list]:
+    from campaigns import create_app
+    from campaigns.extensions import db
+    from campaigns.models import Campaign
+    from campaigns.payments import ledger
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        result = (campaign.raised_minor, campaign.donor_count, ledger.reconcile())
+        db.engine.dispose()
+    return result
+
+
+def start_gunicorn(database_url: str, port: int, workers: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "STRIPE_WEBHOOK_SECRET": SECRET,
+        "SECRET_KEY": "bench-secret",
+        "CAMPAIGNS_ENV": "production",
+        "RATELIMIT_ENABLED": "false",
+    }
+    env.pop("STRIPE_SECRET_KEY", None)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "wsgi:app",
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+def wait_until_serving(port: int) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
+            return
+        except requests.RequestException:
+            time.sleep(0.5)
+    raise RuntimeError("gunicorn did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=2000, help="distinct events to send")
+    parser.add_argument("--duplicates", type=float, default=0.1, help="share sent twice")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--senders", type=int, default=16, help="concurrent senders")
+    parser.add_argument("--max-seconds", type=float, default=120, help="stop sending after")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+        help="a PostgreSQL URL whose server may create a throwaway database",
+    )
+    args = parser.parse_args()
+
+    name = f"campaigns_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    database_url = args.postgres.rsplit("/", 1)[0] + "/" + name
+    process = None
+    try:
+        campaign_id, events = prepare(database_url, args.events)
+        bodies = [json.dumps(e) for e in events]
+        deliveries = bodies + random.sample(bodies, int(len(bodies) * args.duplicates))
+        random.shuffle(deliveries)
+
+        port = free_port()
+        process = start_gunicorn(database_url, port, args.workers)
+        wait_until_serving(port)
+        url = f"http://127.0.0.1:{port}/webhooks/stripe"
+        statuses: Counter = Counter()
+        lock = threading.Lock()
+        stop_at = time.monotonic() + args.max_seconds
+        local = threading.local()
+
+        def send(body: str) -> None:
+            if time.monotonic() > stop_at:
+                return
+            session = getattr(local, "session", None) or requests.Session()
+            local.session = session
+            response = session.post(
+                url,
+                data=body.encode(),
+                headers={"Stripe-Signature": sign(body), "Content-Type": "application/json"},
+                timeout=30,
+            )
+            with lock:
+                statuses[response.status_code] += 1
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=args.senders) as pool:
+            list(pool.map(send, deliveries))
+        elapsed = time.monotonic() - started
+        sent = sum(statuses.values())
+
+        raised, donors, drift = check(database_url, campaign_id, len(bodies))
+        distinct_sent = len(bodies) if sent == len(deliveries) else None
+        print(
+            f"{sent} deliveries ({len(deliveries) - len(bodies)} duplicates) in {elapsed:.1f} s"
+            f" with {args.workers} gunicorn workers and {args.senders} senders:"
+            f" {sent / elapsed:.0f} events/s"
+        )
+        print(f"HTTP statuses: {dict(statuses)}")
+        if distinct_sent is not None:
+            exact = raised == distinct_sent * AMOUNT and donors == distinct_sent
+            print(
+                f"campaign total {raised} minor units from {donors} donors;"
+                f" expected {distinct_sent * AMOUNT} from {distinct_sent}:"
+                f" {'exact' if exact else 'WRONG'}; reconcile drift: {len(drift)}"
+            )
+            return 0 if exact and not drift and set(statuses) == {200} else 1
+        print(f"stopped by --max-seconds; reconcile drift: {len(drift)}")
+        return 0 if not drift else 1
+    finally:
+        if process is not None:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
