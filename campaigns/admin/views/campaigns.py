@@ -253,27 +253,38 @@ def _tier_rows(campaign: Campaign) -> list[dict]:
     return rows + [{"position": start + n} for n in range(BLANK_ROWS)]
 
 
-@bp.route("/campaigns/<int:campaign_id>/tiers", methods=["GET", "POST"])
-@access.require(Ability.CONTENT)
-def campaign_tiers(campaign_id: int):
-    """The preset gifts: add rows, change positions to reorder, tick to remove."""
+def _edit_rows(campaign_id: int, form_class, initial_rows, save, template: str, saved: str):
+    """One editor for a campaign's ordered rows (tiers, impact figures): show, save, or
+    re-show with the errors and nothing saved."""
     campaign = access.campaign_or_404(campaign_id)
-    form = TiersForm(data={"rows": _tier_rows(campaign)} if request.method == "GET" else None)
+    data = {"rows": initial_rows(campaign)} if request.method == "GET" else None
+    form = form_class(data=data)
     errors: list[str] = []
     if form.validate_on_submit():
         try:
-            content.save_tiers(campaign, form.rows.data)
+            save(campaign, form.rows.data)
         except ContentError as exc:
             db.session.rollback()
             errors = attach_errors(form, exc.errors)
         else:
             db.session.commit()
-            flash(_("The tiers were saved."), "success")
-            return redirect(url_for("admin.campaign_tiers", campaign_id=campaign_id))
+            flash(saved, "success")
+            return redirect(url_for(request.endpoint, **request.view_args))
     status = 422 if request.method == "POST" else 200
-    return (
-        render_template("admin/campaign_tiers.html", campaign=campaign, form=form, errors=errors),
-        status,
+    return render_template(template, campaign=campaign, form=form, errors=errors), status
+
+
+@bp.route("/campaigns/<int:campaign_id>/tiers", methods=["GET", "POST"])
+@access.require(Ability.CONTENT)
+def campaign_tiers(campaign_id: int):
+    """The preset gifts: add rows, change positions to reorder, tick to remove."""
+    return _edit_rows(
+        campaign_id,
+        TiersForm,
+        _tier_rows,
+        content.save_tiers,
+        "admin/campaign_tiers.html",
+        _("The tiers were saved."),
     )
 
 
@@ -298,23 +309,13 @@ def _impact_rows(campaign: Campaign) -> list[dict]:
 @access.require(Ability.CONTENT)
 def campaign_impact(campaign_id: int):
     """Counted results ("44 health facilities"), edited as one table."""
-    campaign = access.campaign_or_404(campaign_id)
-    form = ImpactForm(data={"rows": _impact_rows(campaign)} if request.method == "GET" else None)
-    errors: list[str] = []
-    if form.validate_on_submit():
-        try:
-            content.save_impact(campaign, form.rows.data)
-        except ContentError as exc:
-            db.session.rollback()
-            errors = attach_errors(form, exc.errors)
-        else:
-            db.session.commit()
-            flash(_("The impact figures were saved."), "success")
-            return redirect(url_for("admin.campaign_impact", campaign_id=campaign_id))
-    status = 422 if request.method == "POST" else 200
-    return (
-        render_template("admin/campaign_impact.html", campaign=campaign, form=form, errors=errors),
-        status,
+    return _edit_rows(
+        campaign_id,
+        ImpactForm,
+        _impact_rows,
+        content.save_impact,
+        "admin/campaign_impact.html",
+        _("The impact figures were saved."),
     )
 
 
