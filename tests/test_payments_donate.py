@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -400,3 +401,33 @@ def test_offline_refund_goes_through_the_ledger(db, campaign):
     assert campaign.raised_minor == 6000
     with pytest.raises(ledger.LedgerError):
         services.refund_donation(gift_row, 6001)
+
+
+def test_donate_and_test_checkout_forms_carry_csrf_tokens(app, client, db, campaign, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    refused = client.post(f"/campaigns/{campaign.slug}/donate", data=gift())
+    assert refused.status_code == 400
+    assert donations(db, campaign) == []
+
+    page = client.get(f"/campaigns/{campaign.slug}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    token = token or re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token, "the donate form has no CSRF token"
+    response = client.post(
+        f"/campaigns/{campaign.slug}/donate", data=gift(csrf_token=token.group(1))
+    )
+    assert response.status_code == 303
+    checkout = client.get(response.headers["Location"]).get_data(as_text=True)
+    tokens = re.findall(r'name="csrf_token" value="([^"]+)"', checkout)
+    assert len(tokens) == 2  # Pay and Decline
+    (donation,) = donations(db, campaign)
+    assert (
+        client.post(f"/test-checkout/{donation.reference}", data={"action": "pay"}).status_code
+        == 400
+    )
+    paid = client.post(
+        f"/test-checkout/{donation.reference}", data={"action": "pay", "csrf_token": tokens[0]}
+    )
+    assert paid.status_code == 303
+    db.session.refresh(donation)
+    assert donation.status == DonationStatus.SUCCEEDED
