@@ -161,7 +161,7 @@ def test_processing_error_rolls_back_and_answers_500_so_stripe_retries(
     event = session_event("checkout.session.completed", donation)
     db.session.commit()  # the setup must outlive the view's rollback
 
-    def broken(_donation):
+    def broken(*_args):
         raise RuntimeError("database hiccup")
 
     monkeypatch.setattr(ledger, "_converge", broken)
