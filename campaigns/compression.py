@@ -33,8 +33,7 @@ def compress_response(response: Response) -> Response:
         or response.status_code < 200
         or response.status_code in (204, 206, 304)
         or "Content-Encoding" in response.headers
-        or (response.is_streamed
-        and not response.direct_passthrough)
+        or (response.is_streamed and not response.direct_passthrough)
     ):
         return response
     length = response.content_length

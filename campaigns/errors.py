@@ -15,7 +15,7 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if _wants_json():
             return jsonify(error=error.name, message=error.description), error.code
-        template = f"errors/{error.code}.html" if error.code in (400, 403, 404, 500) else None
+        template = f"errors/{error.code}.html" if error.code in (400, 403, 404, 429, 500) else None
         return (
             render_template(template or "errors/generic.html", error=error),
             error.code,

@@ -20,6 +20,8 @@ from campaigns.models import Donation, DonationSource, Frequency
 
 #: The Stripe API version this code is written against, sent with every request.
 STRIPE_API_VERSION = "2023-08-16"
+#: Seconds to connect to Stripe, and to wait for its answer.
+STRIPE_TIMEOUT = (5, 25)
 
 
 class GatewayError(RuntimeError):
@@ -94,6 +96,9 @@ class StripeGateway:
             stripe_version=STRIPE_API_VERSION,
             base_addresses={"api": base.rstrip("/")} if base else None,
             max_network_retries=config.get("STRIPE_MAX_NETWORK_RETRIES", 2),
+            # A donor is waiting on the other end: give up well before a proxy's timeout
+            # (the library's own default is 80 seconds).
+            http_client=stripe.RequestsClient(timeout=STRIPE_TIMEOUT),
         )
         return cls(client)
 
