@@ -623,3 +623,26 @@ def test_dashboard_shows_figures_and_a_chart(client, db, manager, make):
     assert page.count("<rect ") == 1  # both gifts on the same day
     assert "Latest donations" in page
     assert "Cash donor" in page
+
+
+def test_dashboard_puts_open_campaigns_first_and_leaves_out_project_records(
+    client, db, manager, make
+):
+    open_campaign = fresh(db, Campaign, manager.campaign)
+    organization = open_campaign.organization
+    ended = make.campaign(
+        organization=organization, state=CampaignState.CLOSED, title_en="An ended appeal"
+    )
+    record = make.campaign(
+        organization=organization,
+        state=CampaignState.CLOSED,
+        goal_minor=None,
+        implemented_from=date(2021, 7, 1),
+        implemented_to=date(2021, 11, 20),
+        beneficiaries_reached=42045,
+        title_en="Toilets and desks for ten schools",
+    )
+    db.session.commit()
+    page = client.get("/admin/").get_data(as_text=True)
+    assert page.index(open_campaign.title_en) < page.index(ended.title_en)
+    assert record.title_en not in page

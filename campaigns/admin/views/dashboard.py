@@ -14,10 +14,17 @@ from campaigns.models import CampaignState
 @bp.get("/")
 @login_required
 def dashboard():
-    """Raised, goal, donors, average gift and gifts over time for each live campaign."""
-    campaigns = [
-        c for c in access.campaigns(Ability.CONTENT) if c.state is not CampaignState.ARCHIVED
-    ]
+    """Raised, goal, donors, average gift and gifts over time for each fundraising campaign,
+    the ones still taking gifts first; completed-project records have no figures to follow."""
+    campaigns = sorted(
+        (
+            c
+            for c in access.campaigns(Ability.CONTENT)
+            if c.state is not CampaignState.ARCHIVED
+            and not (c.goal_minor is None and c.is_completed_project)
+        ),
+        key=lambda c: (c.state is not CampaignState.PUBLISHED, -c.raised_minor, c.id),
+    )
     rows = figures.figures(campaigns)
     charts = {
         c.id: figures.gifts_over_time(c)
