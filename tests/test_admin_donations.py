@@ -384,3 +384,11 @@ def test_a_second_click_on_confirm_refunds_nothing_more(client, db, manager):
     assert again.status_code == 422
     assert "changed since you confirmed" in again.get_data(as_text=True)
     assert fresh(db, Donation, donation_id).refunded_minor == 2000
+
+
+def test_latin_donor_names_are_isolated_in_the_arabic_console(client, db, manager):
+    """Without isolation, "Hanan Y." reads ".Hanan Y" in a right-to-left table."""
+    donation_id = paid_gift(db, manager.campaign, donor_name="Hanan Y.")
+    for url in ("/ar/admin/donations/", f"/ar/admin/donations/{donation_id}", "/ar/admin/"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<bdi>Hanan Y.</bdi>" in page, url
