@@ -80,7 +80,11 @@ def configure_i18n(app: Flask) -> None:
 
     @app.context_processor
     def site_context():
-        return {"test_mode": not app.config.get("STRIPE_SECRET_KEY")}
+        # The keyless test gateway is in use; production never uses it (gifts are refused).
+        test_mode = not app.config.get("STRIPE_SECRET_KEY") and (
+            app.config.get("CAMPAIGNS_ENV") != "production"
+        )
+        return {"test_mode": test_mode}
 
 
 def register_blueprints(app: Flask) -> None:

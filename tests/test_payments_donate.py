@@ -315,6 +315,9 @@ def test_test_gateway_is_refused_in_production(app, client, db, campaign, monkey
     response = client.post(f"/campaigns/{campaign.slug}/donate", data=gift())
     assert response.status_code == 503
     assert "nothing was charged" in response.get_data(as_text=True)
+    # Nor does any page claim the site is in test mode.
+    page = client.get(f"/campaigns/{campaign.slug}").get_data(as_text=True)
+    assert "Test mode" not in page
 
 
 def test_test_checkout_of_an_unknown_reference_is_404(client):
@@ -431,3 +434,14 @@ def test_donate_and_test_checkout_forms_carry_csrf_tokens(app, client, db, campa
     assert paid.status_code == 303
     db.session.refresh(donation)
     assert donation.status == DonationStatus.SUCCEEDED
+
+
+@pytest.mark.parametrize("path", ["/", "/campaigns/", "/ar/", "/admin/login"])
+def test_test_mode_banner_on_every_page_without_a_stripe_key(client, path):
+    page = client.get(path).get_data(as_text=True)
+    assert 'class="test-banner"' in page
+
+
+def test_no_test_mode_banner_with_a_stripe_key(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_123")
+    assert 'class="test-banner"' not in client.get("/").get_data(as_text=True)
