@@ -197,7 +197,7 @@ def campaign_list(
         case((_ended(today), 1), else_=0),
         Campaign.starts_on.desc(),
         Campaign.id.desc(),
-    )
+    ).options(selectinload(Campaign.organization), selectinload(Campaign.tiers))
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
