@@ -34,6 +34,10 @@ def from_environment(instance_path: str) -> dict:
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
 
+    arabic_digits = os.environ.get("ARABIC_DIGITS", "latn").strip().lower() or "latn"
+    if arabic_digits not in ("latn", "arab"):
+        raise ConfigError("ARABIC_DIGITS must be 'latn' (0-9) or 'arab' (Arabic-Indic digits).")
+
     return {
         "CAMPAIGNS_ENV": env,
         "SECRET_KEY": secret_key or secrets.token_hex(32),
@@ -52,7 +56,7 @@ def from_environment(instance_path: str) -> dict:
         "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,
         # Digits for Arabic pages: "latn" (0-9, the default, as most Syrian sites print
         # amounts) or "arab" (Arabic-Indic digits).
-        "ARABIC_DIGITS": os.environ.get("ARABIC_DIGITS", "latn"),
+        "ARABIC_DIGITS": arabic_digits,
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads"),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

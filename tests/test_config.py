@@ -50,3 +50,11 @@ def test_database_url_uses_the_installed_driver(monkeypatch, tmp_path, given, us
 def test_rate_limit_switch(monkeypatch, tmp_path, value, enabled):
     monkeypatch.setenv("RATELIMIT_ENABLED", value)
     assert from_environment(str(tmp_path))["RATELIMIT_ENABLED"] is enabled
+
+
+def test_arabic_digits_setting_is_checked(monkeypatch, tmp_path):
+    monkeypatch.setenv("ARABIC_DIGITS", "ARAB")
+    assert from_environment(str(tmp_path))["ARABIC_DIGITS"] == "arab"
+    monkeypatch.setenv("ARABIC_DIGITS", "hindi")
+    with pytest.raises(ConfigError, match="ARABIC_DIGITS"):
+        from_environment(str(tmp_path))
