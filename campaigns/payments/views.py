@@ -16,7 +16,9 @@ from campaigns.models import Campaign, CampaignState, Donation, DonationSource, 
 from campaigns.money import format_plain
 from campaigns.payments import bp, gateways, ledger, services
 from campaigns.payments.forms import DonateForm
-from campaigns.public.views import render_campaign_page
+
+# A module reference, not a name: the public page and the donate form import each other.
+from campaigns.public import views as public_views
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +46,7 @@ def _campaign_page(campaign: Campaign, form: DonateForm, status: int, notice: st
     """The campaign page with this form in it (its errors, or a prefilled gift)."""
     if notice:
         flash(notice, "info")
-    return render_campaign_page(campaign, donate_form=form, status=status)
+    return public_views.render_campaign_page(campaign, donate_form=form, status=status)
 
 
 @bp.get("/campaigns/<slug>/donate")

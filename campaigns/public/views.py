@@ -9,6 +9,7 @@ from flask import abort, current_app, render_template, request, url_for
 from campaigns.i18n import localized
 from campaigns.media import image_url
 from campaigns.models import Campaign, Sector
+from campaigns.payments.forms import DonateForm
 from campaigns.public import bp, services
 
 
@@ -50,19 +51,10 @@ def campaign_list():
     )
 
 
-def _donate_form(campaign: Campaign):
-    """The payments form for this campaign, or None while donations are not available."""
-    try:
-        from campaigns.payments.forms import DonateForm
-    except ImportError:
-        return None
-    return DonateForm.for_campaign(campaign)
-
-
 def render_campaign_page(campaign: Campaign, donate_form=None, status: int = 200):
     """Render a campaign page; the donate view calls this to show its form's errors."""
     if donate_form is None:
-        donate_form = _donate_form(campaign)
+        donate_form = DonateForm.for_campaign(campaign)
     title = str(localized(campaign, "title"))
     page_url = absolute(url_for("public.campaign_page", slug=campaign.slug))
     og_image = absolute(image_url(campaign.cover_image, 960)) if campaign.cover_image else None
