@@ -211,6 +211,16 @@ def test_campaign_page_says_how_long_is_left(client, make, starts, ends, state, 
     assert timing == expected
 
 
+def test_campaign_not_started_says_when_gifts_open_instead_of_a_form(client, make):
+    campaign = make.campaign(starts_on=TODAY + timedelta(days=5))
+    html = page(client, f"/campaigns/{campaign.slug}")
+    assert "has not started yet; gifts open on" in text_of(html)
+    assert f'action="/campaigns/{campaign.slug}/donate"' not in html
+    started = make.campaign()
+    started_page = page(client, f"/campaigns/{started.slug}")
+    assert f'action="/campaigns/{started.slug}/donate"' in started_page
+
+
 def test_anonymous_donor_is_never_named_anywhere_on_the_page(client, make):
     campaign = make.campaign()
     gift(campaign, 40_00, "Rania Haddad", message="For the children of Hajin")

@@ -10,6 +10,7 @@ from campaigns.i18n import localized
 from campaigns.media import image_url
 from campaigns.models import Campaign, Sector
 from campaigns.payments.forms import DonateForm
+from campaigns.payments.services import gift_refusal
 from campaigns.public import bp, services
 
 
@@ -62,6 +63,7 @@ def render_campaign_page(campaign: Campaign, donate_form=None, status: int = 200
         "public/campaign.html",
         campaign=campaign,
         donate_form=donate_form,
+        gift_refusal=gift_refusal(campaign),
         progress=services.progress(campaign),
         timing=services.timing(campaign),
         timing_text=services.timing_text(campaign),
