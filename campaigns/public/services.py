@@ -345,7 +345,7 @@ def share_links(title: str, url: str) -> list[tuple[str, str]]:
     text = f"{title} {url}"
     return [
         (
-            _("E-mail"),
+            _("Email"),
             "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote),
         ),
         ("WhatsApp", "https://wa.me/?" + urlencode({"text": text}, quote_via=quote)),
