@@ -243,7 +243,7 @@ def test_refund_asks_for_confirmation_first(client, db, manager):
     response = client.post(f"/admin/donations/{donation_id}/refund", data={"amount": "20"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Refund $20.00 to Lina?" in page
+    assert "Refund $20.00 to <bdi>Lina</bdi>?" in page
     assert 'name="confirmed" value="yes"' in page
     assert fresh(db, Donation, donation_id).refunded_minor == 0
     assert fresh(db, Campaign, manager.campaign).raised_minor == raised
