@@ -352,3 +352,23 @@ def test_audit_log_of_a_manager_holds_only_their_organization(client, db, make):
     page = client.get("/admin/audit/").get_data(as_text=True)
     assert "campaign.archive" in page
     assert "campaign.close" not in page
+
+
+def test_audit_log_pages_keep_the_action_filter(client, db, make):
+    from campaigns.admin.views.audit_log import PER_PAGE
+    from campaigns.models import AuditEntry
+
+    world = build_world(make, db)
+    admin = db.session.get(User, world.users["admin"])
+    for n in range(PER_PAGE + 5):
+        db.session.add(
+            AuditEntry(user=admin, action="campaign.edit", object_type="campaign", object_id=n)
+        )
+    db.session.commit()
+    sign_in(client, world.users["admin"])
+    first = client.get("/admin/audit/", query_string={"action": "campaign.edit"})
+    html = first.get_data(as_text=True)
+    assert 'rel="next" href="/admin/audit/?page=2&amp;action=campaign.edit"' in html
+    second = client.get("/admin/audit/?page=2&action=campaign.edit").get_data(as_text=True)
+    assert 'rel="prev"' in second
+    assert second.count("<tr>") - 1 == 5
