@@ -8,15 +8,18 @@ never reused, so the files can be cached for a year.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import secrets
 import warnings
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import Blueprint, abort, current_app, send_from_directory, url_for
+from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from werkzeug.security import safe_join
 
 bp = Blueprint("media", __name__)
 
@@ -103,9 +106,18 @@ def srcset(name: str) -> str:
 @bp.get("/media/<filename>")
 def file(filename: str):
     """Serve an uploaded image; names are random and immutable, so cache for a year."""
-    if "/" in filename or not filename.endswith(".webp"):
+    if "/" in filename or "\\" in filename or not filename.endswith(".webp"):
         abort(404)
-    response = send_from_directory(_folder(), filename, max_age=365 * 24 * 3600)
+    path = safe_join(str(_folder()), filename)
+    if path is None or not os.path.isfile(path):
+        abort(404)
+    # Read whole (the largest rendition is a few hundred KB): no file handle outlives the
+    # request, even when a client drops the connection halfway through the transfer.
+    with open(path, "rb") as f:
+        body = f.read()
+    response = Response(body, mimetype="image/webp")
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.make_conditional(request)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
