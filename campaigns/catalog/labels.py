@@ -1,10 +1,14 @@
-"""Visitor-facing names of the sectors and update categories, in the reader's language."""
+"""The names of the campaign enums, in the reader's language: one map per enum.
+
+Public pages, the admin console and the API all read these, so a sector is called the same
+everywhere (the fuller wording of the organizations' own documents).
+"""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from campaigns.models import Sector, UpdateCategory
+from campaigns.models import CampaignState, Sector, UpdateCategory
 
 SECTOR_LABELS = {
     Sector.HEALTH: _l("Health"),
@@ -22,6 +26,13 @@ CATEGORY_LABELS = {
     UpdateCategory.EDUCATION: _l("Education"),
     UpdateCategory.FIELD_REPORT: _l("Field report"),
     UpdateCategory.NEWS: _l("News"),
+}
+
+STATE_LABELS = {
+    CampaignState.DRAFT: _l("Draft"),
+    CampaignState.PUBLISHED: _l("Published"),
+    CampaignState.CLOSED: _l("Closed"),
+    CampaignState.ARCHIVED: _l("Archived"),
 }
 
 
