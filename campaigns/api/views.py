@@ -7,7 +7,7 @@ from datetime import date
 from flask import abort, jsonify, request, url_for
 
 from campaigns.api import bp
-from campaigns.catalog import acceptance, visibility
+from campaigns.catalog import acceptance, labels, visibility
 from campaigns.catalog.progress import progress
 from campaigns.i18n import money_text
 from campaigns.models import Campaign
@@ -31,6 +31,7 @@ def campaign_json(campaign: Campaign, today: date, detail: bool = False) -> dict
             "name": {"en": campaign.organization.name_en, "ar": campaign.organization.name_ar},
         },
         "sector": campaign.sector.value,
+        "sector_name": labels.in_each_language(labels.SECTOR_LABELS[campaign.sector]),
         "state": campaign.state.value,
         "status": acceptance.timing(campaign, today).value,
         "currency": campaign.currency,

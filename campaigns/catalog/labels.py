@@ -6,8 +6,10 @@ everywhere (the fuller wording of the organizations' own documents).
 
 from __future__ import annotations
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from campaigns.i18n import LANGUAGES
 from campaigns.models import CampaignState, Sector, UpdateCategory
 
 SECTOR_LABELS = {
@@ -42,6 +44,15 @@ def sector_label(sector: Sector | str) -> str:
 
 def category_label(category: UpdateCategory | str) -> str:
     return str(CATEGORY_LABELS[UpdateCategory(category)])
+
+
+def in_each_language(label, languages=LANGUAGES) -> dict[str, str]:
+    """A lazy label written out in every language, for the API's ``{"en": ..., "ar": ...}``."""
+    written = {}
+    for language in languages:
+        with force_locale(language):
+            written[language] = str(label)
+    return written
 
 
 def template_helpers() -> dict:
