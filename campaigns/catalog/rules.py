@@ -14,8 +14,9 @@ from datetime import UTC, date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
 
+from campaigns.catalog import visibility
 from campaigns.extensions import db
-from campaigns.models import Campaign, DatePrecision, Donation
+from campaigns.models import Campaign, DatePrecision, Donation, Update
 from campaigns.money import is_currency, parse_amount
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -74,6 +75,34 @@ def unique_slug(model, base: str, exclude_id: int | None = None) -> str:
         n += 1
         candidate = f"{base[:75]}-{n}"
     return candidate
+
+
+def claim_slug(model, slug: str, organization_id: int, exclude_id: int | None = None) -> str:
+    """The address a writer asked for, or a free variant of it when the page holding it
+    belongs to another organization and is hidden from the public.
+
+    An error saying "taken" there would confirm that another organization keeps a draft
+    (or an unpublished update) at that address; the variant is saved without a word, as an
+    address made from a title is. Public pages and the writer's own keep their error.
+    """
+    if slug and _held_by_a_hidden_page_elsewhere(model, slug, organization_id, exclude_id):
+        return unique_slug(model, slug, exclude_id)
+    return slug
+
+
+def _held_by_a_hidden_page_elsewhere(model, slug, organization_id, exclude_id) -> bool:
+    query = select(model).where(model.slug == slug)
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    with db.session.no_autoflush:
+        holder = db.session.scalar(query)
+    if holder is None or getattr(holder, "organization_id", organization_id) == organization_id:
+        return False
+    if isinstance(holder, Campaign):
+        return not visibility.is_public(holder)
+    if isinstance(holder, Update):
+        return not visibility.is_public_update(holder)
+    return False
 
 
 def slug_errors(model, slug: str, exclude_id: int | None = None) -> str | None:

@@ -115,7 +115,7 @@ def save_campaign(
         if not slug:
             base = rules.slugify(campaign.title_en)
             slug = rules.unique_slug(Campaign, base, campaign.id) if base else ""
-        campaign.slug = slug
+        campaign.slug = rules.claim_slug(Campaign, slug, campaign.organization_id, campaign.id)
 
         for key, message in rules.campaign_errors(campaign).items():
             errors.setdefault(FORM_NAMES.get(key, key), message)
@@ -431,6 +431,7 @@ def save_update(
     if not slug and title_en:
         base = rules.slugify(title_en)
         slug = rules.unique_slug(Update, base, exclude) if base else ""
+    slug = rules.claim_slug(Update, slug, organization.id, exclude)
     if message := rules.slug_errors(Update, slug, exclude):
         errors["slug"] = message
     if errors:
