@@ -93,24 +93,31 @@ def thanks(reference: str):
 
 @bp.get("/donations/<reference>/cancelled")
 def cancelled(reference: str):
-    """The donor left the payment page: back to the form, with their gift filled in."""
+    """The donor left the payment page: back to the form, with their gift filled in.
+
+    The link outlives the payment (browser history, a shared computer): the donor's name and
+    email are filled in only while the gift still waits for its payment, the page is never
+    cached, and its address (which names the gift) is not sent on to other sites.
+    """
     donation = _donation_or_404(reference)
     campaign = donation.campaign
     if not is_public(campaign):
         abort(404)
     tier = next((t for t in campaign.tiers if t.amount_minor == donation.amount_minor), None)
+    waiting = donation.status == DonationStatus.PENDING
     form = DonateForm.for_campaign(
         campaign,
         tier=str(tier.id) if tier else None,
         amount=None if tier else format_plain(donation.amount_minor, donation.currency),
         frequency=donation.frequency.value,
-        name=donation.donor_name,
-        email=donation.donor_email,
+        name=donation.donor_name if waiting else None,
+        email=donation.donor_email if waiting else None,
         anonymous=donation.anonymous,
         message=donation.message,
     )
     notice = _("Your payment was cancelled and nothing was charged. Your gift is below.")
-    return _campaign_page(campaign, form, 200, notice=notice)
+    body, status = _campaign_page(campaign, form, 200, notice=notice)
+    return body, status, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 def _test_donation_or_404(reference: str) -> Donation:
