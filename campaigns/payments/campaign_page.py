@@ -46,8 +46,8 @@ def share_links(title: str, url: str) -> list[tuple[str, str]]:
 def render_campaign_page(campaign: Campaign, donate_form: DonateForm | None = None, status=200):
     """The page with this form in it (its errors, or a prefilled gift), or an empty one.
 
-    Whether the campaign takes a gift is decided once, by the form, and the page shows that
-    same answer: a refusal instead of the form, never both.
+    Whether the campaign takes a gift is decided once, when the form is built, and the page
+    shows that answer (``donate_form.refusal``) in place of the form, never beside it.
     """
     if donate_form is None:
         donate_form = DonateForm.for_campaign(campaign)
@@ -58,7 +58,6 @@ def render_campaign_page(campaign: Campaign, donate_form: DonateForm | None = No
         "public/campaign.html",
         campaign=campaign,
         donate_form=donate_form,
-        gift_refusal=donate_form.refusal,
         progress=progress.progress(campaign),
         timing=acceptance.timing(campaign),
         timing_text=acceptance.timing_text(campaign),
