@@ -44,7 +44,7 @@ AMOUNT_FIELDS = {
     "max_amount": "max_amount_minor",
 }
 DATE_FIELDS = ("starts_on", "ends_on", "implemented_from", "implemented_to")
-#: Error keys of :func:`campaigns.rules.campaign_errors` that are named differently on forms.
+#: Error keys of :func:`~campaigns.catalog.rules.campaign_errors` named differently on forms.
 FORM_NAMES = {column: field for field, column in AMOUNT_FIELDS.items()}
 
 
