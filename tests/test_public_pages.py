@@ -343,7 +343,7 @@ def test_draft_and_archived_campaigns_are_not_found(client, make, state):
 
 
 def test_render_campaign_page_passes_a_status_through(app, make):
-    from campaigns.public.views import render_campaign_page
+    from campaigns.payments.campaign_page import render_campaign_page
 
     campaign = make.campaign(title_en="Re-rendered")
     with app.test_request_context(f"/campaigns/{campaign.slug}"):

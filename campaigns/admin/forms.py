@@ -35,33 +35,8 @@ from wtforms.validators import (
 )
 
 from campaigns.admin.auth import MIN_PASSWORD_LENGTH
-from campaigns.models import (
-    DonationSource,
-    DonationStatus,
-    OfflineMethod,
-    Role,
-    Sector,
-    UpdateCategory,
-)
-
-SECTOR_NAMES = {
-    Sector.HEALTH: _l("Health"),
-    Sector.EDUCATION: _l("Education"),
-    Sector.AGRICULTURE: _l("Agriculture"),
-    Sector.INFRASTRUCTURE: _l("Infrastructure"),
-    Sector.LIVELIHOODS: _l("Livelihoods"),
-    Sector.PEACE: _l("Peacebuilding"),
-    Sector.RELIEF: _l("Relief"),
-}
-
-CATEGORY_NAMES = {
-    UpdateCategory.AID_DEVELOPMENT: _l("Aid and development"),
-    UpdateCategory.HEALTH: _l("Health"),
-    UpdateCategory.EDUCATION: _l("Education"),
-    UpdateCategory.FIELD_REPORT: _l("Field report"),
-    UpdateCategory.NEWS: _l("News"),
-}
-
+from campaigns.catalog.labels import CATEGORY_LABELS, SECTOR_LABELS
+from campaigns.models import DonationSource, DonationStatus, OfflineMethod, Role
 
 STATUS_NAMES = {
     DonationStatus.PENDING: _l("Pending"),
@@ -130,7 +105,7 @@ class CampaignForm(FlaskForm):
     places_ar = StringField(_l("Places"), validators=[Optional(), Length(max=500)])
     beneficiaries_en = StringField(_l("Who benefits"), validators=[Optional(), Length(max=500)])
     beneficiaries_ar = StringField(_l("Who benefits"), validators=[Optional(), Length(max=500)])
-    sector = SelectField(_l("Sector"), choices=choices(SECTOR_NAMES))
+    sector = SelectField(_l("Sector"), choices=choices(SECTOR_LABELS))
     currency = StringField(
         _l("Currency"),
         default="USD",
@@ -230,7 +205,7 @@ class UpdateForm(FlaskForm):
         coerce=int,
         description=_l("Leave on the organization for news about its work as a whole."),
     )
-    category = SelectField(_l("Category"), choices=choices(CATEGORY_NAMES))
+    category = SelectField(_l("Category"), choices=choices(CATEGORY_LABELS))
     slug = StringField(_l("Address (slug)"), validators=[Optional(), Length(max=120)])
     title_en = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     title_ar = StringField(_l("Title"), validators=[Optional(), Length(max=200)])

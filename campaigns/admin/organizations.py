@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from campaigns import catalog
-from campaigns.admin.content import parse_chapter_date
 from campaigns.audit import record
 from campaigns.catalog import ContentError
+from campaigns.catalog.rules import parse_chapter_date
 from campaigns.extensions import db
 from campaigns.models import DatePrecision, Organization
 

@@ -7,6 +7,8 @@ from datetime import date
 from flask import abort, jsonify, request, url_for
 
 from campaigns.api import bp
+from campaigns.catalog import acceptance, labels, visibility
+from campaigns.catalog.progress import progress
 from campaigns.i18n import money_text
 from campaigns.models import Campaign
 from campaigns.public import services
@@ -18,7 +20,7 @@ DEFAULT_PER_PAGE = 20
 
 def campaign_json(campaign: Campaign, today: date, detail: bool = False) -> dict:
     """One campaign; the list and the detail share this shape, the detail adds its tiers."""
-    progress = services.progress(campaign)
+    reached = progress(campaign)
     data = {
         "slug": campaign.slug,
         "url": url_for("public.campaign_page", slug=campaign.slug, _external=True),
@@ -29,8 +31,9 @@ def campaign_json(campaign: Campaign, today: date, detail: bool = False) -> dict
             "name": {"en": campaign.organization.name_en, "ar": campaign.organization.name_ar},
         },
         "sector": campaign.sector.value,
+        "sector_name": labels.in_each_language(labels.SECTOR_LABELS[campaign.sector]),
         "state": campaign.state.value,
-        "status": services.timing(campaign, today).value,
+        "status": acceptance.timing(campaign, today).value,
         "currency": campaign.currency,
         "goal_minor": campaign.goal_minor,
         "goal_formatted": (
@@ -40,7 +43,7 @@ def campaign_json(campaign: Campaign, today: date, detail: bool = False) -> dict
         ),
         "raised_minor": campaign.raised_minor,
         "raised_formatted": money_text(campaign.raised_minor, campaign.currency),
-        "percent": progress.percent,
+        "percent": reached.percent,
         "donor_count": campaign.donor_count,
         "start": campaign.starts_on.isoformat(),
         "end": campaign.ends_on.isoformat() if campaign.ends_on else None,
@@ -102,7 +105,7 @@ def campaigns():
 @bp.get("/campaigns/<slug>")
 def campaign(slug: str):
     """One public campaign; unknown, draft and archived slugs are a JSON 404."""
-    found = services.public_campaign(slug)
+    found = visibility.public_campaign(slug)
     if found is None:
         abort(404, description="No public campaign has this slug.")
     return jsonify(campaign_json(found, date.today(), detail=True))

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from campaigns.catalog.acceptance import gift_refusal
 from campaigns.i18n import money_text
 from campaigns.models import Campaign, DonationTier, Frequency
 from campaigns.money import STRIPE_THREE_DECIMAL, AmountError, minor_digits, parse_amount
@@ -75,7 +76,8 @@ class DonateForm(FlaskForm):
     campaign: Campaign
     #: Set by a successful validation: the gift in minor units of the campaign's currency.
     amount_minor: int | None = None
-    #: Form-wide problems (a campaign that no longer takes gifts).
+    #: Why the campaign takes no gift today (shown instead of the form), or None; decided
+    #: once, when the form is built, by :func:`campaigns.catalog.acceptance.gift_refusal`.
     refusal: str | None = None
 
     @classmethod
@@ -87,16 +89,11 @@ class DonateForm(FlaskForm):
         """
         form = cls(formdata=formdata, **data)
         form.campaign = campaign
+        form.refusal = gift_refusal(campaign)
         return form
 
     #: For the template's ``maxlength``.
     message_max = MESSAGE_MAX
-
-    def closed_reason(self) -> str | None:
-        """Why the campaign takes no gift today (shown instead of the form), or None."""
-        from campaigns.payments.services import gift_refusal
-
-        return gift_refusal(self.campaign)
 
     @property
     def tiers(self) -> list[DonationTier]:
@@ -114,9 +111,9 @@ class DonateForm(FlaskForm):
         return None
 
     def validate(self, extra_validators=None) -> bool:
-        """The field checks, then the amount against the campaign's currency and bounds."""
+        """The field checks, then the amount against the campaign's currency and bounds; a
+        campaign that takes no gift today refuses every submission."""
         valid = super().validate(extra_validators)
-        self.refusal = self.closed_reason()
         if self.refusal:
             self.form_errors.append(self.refusal)
             valid = False

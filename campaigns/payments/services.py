@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date
 
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
 
-from campaigns.models import Campaign, CampaignState, Donation, DonationSource
+from campaigns.models import Donation, DonationSource
 from campaigns.payments import ledger
 from campaigns.payments.gateways import (
     Checkout,
@@ -27,26 +26,6 @@ from campaigns.payments.gateways import (
 )
 
 log = logging.getLogger(__name__)
-
-
-def gift_refusal(campaign: Campaign, today: date | None = None) -> str | None:
-    """Why this campaign cannot take a gift today, in words for the donor; None if it can."""
-    today = today or date.today()
-    if campaign.state == CampaignState.DRAFT:
-        return _("This campaign is not published, so it cannot receive gifts.")
-    if campaign.state in (CampaignState.CLOSED, CampaignState.ARCHIVED):
-        return _("This campaign is closed and no longer receives gifts. Thank you for your care.")
-    if today < campaign.starts_on:
-        return _("This campaign has not started yet; gifts open on %(day)s.", day=_day(campaign))
-    if campaign.ends_on is not None and today > campaign.ends_on:
-        return _("This campaign has ended and no longer receives gifts. Thank you for your care.")
-    return None
-
-
-def _day(campaign: Campaign) -> str:
-    from campaigns.i18n import date_text
-
-    return date_text(campaign.starts_on)
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -10,29 +10,20 @@ import stripe
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 
+from campaigns.catalog.visibility import is_public, public_campaign_or_404
 from campaigns.extensions import csrf, db, limiter
 from campaigns.i18n import current_language
-from campaigns.models import Campaign, CampaignState, Donation, DonationSource, DonationStatus
+from campaigns.models import Campaign, Donation, DonationSource, DonationStatus
 from campaigns.money import format_plain
 from campaigns.payments import bp, gateways, ledger, services
+from campaigns.payments.campaign_page import render_campaign_page
 from campaigns.payments.forms import DonateForm
-
-# A module reference, not a name: the public page and the donate form import each other.
-from campaigns.public import views as public_views
 
 log = logging.getLogger(__name__)
 
 #: Per address: generous for a family sharing a connection, tight enough to make card
 #: testing (trying stolen card numbers through small gifts) slow and visible.
 DONATE_LIMIT = "10 per minute;40 per hour"
-
-
-def _campaign_or_404(slug: str) -> Campaign:
-    """A campaign the public can see: drafts and archived campaigns do not exist for donors."""
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
-    if campaign is None or campaign.state in (CampaignState.DRAFT, CampaignState.ARCHIVED):
-        abort(404)
-    return campaign
 
 
 def _donation_or_404(reference: str) -> Donation:
@@ -46,13 +37,13 @@ def _campaign_page(campaign: Campaign, form: DonateForm, status: int, notice: st
     """The campaign page with this form in it (its errors, or a prefilled gift)."""
     if notice:
         flash(notice, "info")
-    return public_views.render_campaign_page(campaign, donate_form=form, status=status)
+    return render_campaign_page(campaign, donate_form=form, status=status)
 
 
 @bp.get("/campaigns/<slug>/donate")
 def donate_form(slug: str):
     """The donate form on its own page (where the form goes back to after a refresh)."""
-    campaign = _campaign_or_404(slug)
+    campaign = public_campaign_or_404(slug)
     form = DonateForm.for_campaign(campaign)
     return render_template("payments/donate.html", campaign=campaign, donate_form=form)
 
@@ -61,7 +52,7 @@ def donate_form(slug: str):
 @limiter.limit(DONATE_LIMIT)
 def donate(slug: str):
     """Check the gift, open a pending donation, and send the donor to pay for it."""
-    campaign = _campaign_or_404(slug)
+    campaign = public_campaign_or_404(slug)
     form = DonateForm.for_campaign(campaign, formdata=request.form)
     if not form.validate():
         return _campaign_page(campaign, form, 422)
@@ -102,24 +93,31 @@ def thanks(reference: str):
 
 @bp.get("/donations/<reference>/cancelled")
 def cancelled(reference: str):
-    """The donor left the payment page: back to the form, with their gift filled in."""
+    """The donor left the payment page: back to the form, with their gift filled in.
+
+    The link outlives the payment (browser history, a shared computer): the donor's name and
+    email are filled in only while the gift still waits for its payment, the page is never
+    cached, and its address (which names the gift) is not sent on to other sites.
+    """
     donation = _donation_or_404(reference)
     campaign = donation.campaign
-    if campaign.state in (CampaignState.DRAFT, CampaignState.ARCHIVED):
+    if not is_public(campaign):
         abort(404)
     tier = next((t for t in campaign.tiers if t.amount_minor == donation.amount_minor), None)
+    waiting = donation.status == DonationStatus.PENDING
     form = DonateForm.for_campaign(
         campaign,
         tier=str(tier.id) if tier else None,
         amount=None if tier else format_plain(donation.amount_minor, donation.currency),
         frequency=donation.frequency.value,
-        name=donation.donor_name,
-        email=donation.donor_email,
+        name=donation.donor_name if waiting else None,
+        email=donation.donor_email if waiting else None,
         anonymous=donation.anonymous,
         message=donation.message,
     )
     notice = _("Your payment was cancelled and nothing was charged. Your gift is below.")
-    return _campaign_page(campaign, form, 200, notice=notice)
+    body, status = _campaign_page(campaign, form, 200, notice=notice)
+    return body, status, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 def _test_donation_or_404(reference: str) -> Donation:

@@ -2,9 +2,10 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
+from campaigns.catalog.acceptance import timing, timing_text  # noqa: E402
+from campaigns.catalog.labels import template_helpers  # noqa: E402
+from campaigns.catalog.progress import progress  # noqa: E402
 from campaigns.public import health, views  # noqa: E402, F401 - routes register on import
-from campaigns.public.labels import template_helpers  # noqa: E402
-from campaigns.public.services import progress, timing, timing_text  # noqa: E402
 
 for _name, _helper in {
     **template_helpers(),

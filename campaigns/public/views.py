@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, render_template, request
 
-from campaigns.i18n import localized
-from campaigns.media import image_url
-from campaigns.models import Campaign, Sector
-from campaigns.payments.forms import DonateForm
-from campaigns.payments.services import gift_refusal
+from campaigns.catalog import visibility
+from campaigns.models import Sector
+from campaigns.payments.campaign_page import render_campaign_page
 from campaigns.public import bp, services
-
-
-def absolute(path: str) -> str:
-    """A site path as a full URL for use outside the site (Open Graph, share links), on
-    the configured public address when there is one."""
-    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
-    return base + path
 
 
 @bp.get("/")
@@ -52,37 +43,10 @@ def campaign_list():
     )
 
 
-def render_campaign_page(campaign: Campaign, donate_form=None, status: int = 200):
-    """Render a campaign page; the donate view calls this to show its form's errors."""
-    if donate_form is None:
-        donate_form = DonateForm.for_campaign(campaign)
-    title = str(localized(campaign, "title"))
-    page_url = absolute(url_for("public.campaign_page", slug=campaign.slug))
-    og_image = absolute(image_url(campaign.cover_image, 960)) if campaign.cover_image else None
-    body = render_template(
-        "public/campaign.html",
-        campaign=campaign,
-        donate_form=donate_form,
-        gift_refusal=gift_refusal(campaign),
-        progress=services.progress(campaign),
-        timing=services.timing(campaign),
-        timing_text=services.timing_text(campaign),
-        donors=services.recent_donors(campaign),
-        updates=services.campaign_updates(campaign),
-        share_links=services.share_links(title, page_url),
-        page_url=page_url,
-        og_image=og_image,
-    )
-    return body, status
-
-
 @bp.get("/campaigns/<slug>")
 def campaign_page(slug: str):
     """A campaign: progress, story, history, impact, donors and the donate form."""
-    campaign = services.public_campaign(slug)
-    if campaign is None:
-        abort(404)
-    return render_campaign_page(campaign)
+    return render_campaign_page(visibility.public_campaign_or_404(slug))
 
 
 @bp.get("/organizations/<slug>")
@@ -102,7 +66,7 @@ def organization_page(slug: str):
 @bp.get("/updates/<slug>")
 def update_page(slug: str):
     """One published news update, with its category."""
-    update = services.public_update(slug)
+    update = visibility.public_update(slug)
     if update is None:
         abort(404)
     return render_template("public/update.html", update=update)

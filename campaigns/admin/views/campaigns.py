@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from campaigns.admin import access, bp, content
+from campaigns.admin import access, bp
 from campaigns.admin.access import Ability
 from campaigns.admin.forms import (
     CAMPAIGN_BILINGUAL,
@@ -20,10 +20,12 @@ from campaigns.admin.forms import (
 )
 from campaigns.admin.views.support import attach_errors, wants_preview
 from campaigns.catalog import ContentError
+from campaigns.catalog import writes as content
 from campaigns.extensions import db
 from campaigns.i18n import localized as loc
 from campaigns.models import Campaign
 from campaigns.money import format_plain
+from campaigns.payments.campaign_page import render_campaign_page
 
 BLANK_ROWS = 3
 
@@ -135,15 +137,7 @@ def campaign_edit(campaign_id: int):
 @access.require(Ability.CONTENT)
 def campaign_preview(campaign_id: int):
     """The campaign as donors will see it, drafts included, for the people writing it."""
-    campaign = access.campaign_or_404(campaign_id)
-    try:
-        from campaigns.public.views import render_campaign_page
-    except ImportError:
-        render_campaign_page = None
-    if render_campaign_page is not None:
-        response = render_campaign_page(campaign)
-        return response
-    return render_template("admin/campaign_preview.html", campaign=campaign)
+    return render_campaign_page(access.campaign_or_404(campaign_id))
 
 
 @bp.post("/campaigns/<int:campaign_id>/<any(publish, close, archive, restore):action>")

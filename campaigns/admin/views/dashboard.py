@@ -8,6 +8,7 @@ from flask_login import login_required
 from campaigns.admin import access, bp
 from campaigns.admin import dashboard as figures
 from campaigns.admin.access import Ability
+from campaigns.catalog.visibility import is_public
 from campaigns.models import CampaignState
 
 
@@ -26,10 +27,6 @@ def dashboard():
         key=lambda c: (c.state is not CampaignState.PUBLISHED, -c.raised_minor, c.id),
     )
     rows = figures.figures(campaigns)
-    charts = {
-        c.id: figures.gifts_over_time(c)
-        for c in campaigns
-        if c.state in (CampaignState.PUBLISHED, CampaignState.CLOSED)
-    }
+    charts = {c.id: figures.gifts_over_time(c) for c in campaigns if is_public(c)}
     latest = figures.latest_donations() if access.can(Ability.MONEY) else []
     return render_template("admin/dashboard.html", rows=rows, charts=charts, latest=latest)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import request, url_for
-from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.fields import FieldList, FormField
 
 from campaigns.admin import access, bp
 from campaigns.admin.access import Ability
 from campaigns.admin.forms import METHOD_NAMES, SOURCE_NAMES, STATUS_NAMES
-from campaigns.models import CampaignState, Organization
+from campaigns.catalog.labels import STATE_LABELS
+from campaigns.models import Organization
 
 
 def _fields(container):
@@ -68,14 +68,6 @@ def no_store(response):
     return response
 
 
-STATE_NAMES = {
-    CampaignState.DRAFT: _l("Draft"),
-    CampaignState.PUBLISHED: _l("Published"),
-    CampaignState.CLOSED: _l("Closed"),
-    CampaignState.ARCHIVED: _l("Archived"),
-}
-
-
 def _organization_id(obj) -> int:
     return obj.id if isinstance(obj, Organization) else obj.organization_id
 
@@ -86,7 +78,7 @@ def admin_context():
         "admin_can_content": access.can(Ability.CONTENT),
         "admin_can_money": access.can(Ability.MONEY),
         "admin_can_money_for": lambda obj: access.can(Ability.MONEY, _organization_id(obj)),
-        "state_names": STATE_NAMES,
+        "state_names": STATE_LABELS,
         "status_names": STATUS_NAMES,
         "source_names": SOURCE_NAMES,
         "method_names": METHOD_NAMES,

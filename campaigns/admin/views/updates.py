@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from campaigns.admin import access, bp, content
+from campaigns.admin import access, bp
 from campaigns.admin.access import Ability
 from campaigns.admin.forms import ButtonForm, UpdateForm
 from campaigns.admin.views.support import attach_errors, wants_preview
 from campaigns.catalog import ContentError
+from campaigns.catalog import writes as content
 from campaigns.extensions import db
 from campaigns.i18n import localized as loc
 from campaigns.models import Campaign, Update

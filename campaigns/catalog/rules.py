@@ -1,22 +1,23 @@
 """Rules for what admins (and the demo loader) may store as campaign content.
 
 The database enforces the hard limits with CHECK and UNIQUE constraints; these functions
-say the same things earlier, field by field, in words an admin understands. Forms call them
-so that each rule is written once.
+say the same things earlier, field by field, in words an admin understands. Forms and the
+writes in :mod:`campaigns.catalog.writes` call them so that each rule is written once.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
 
+from campaigns.catalog import visibility
 from campaigns.extensions import db
-from campaigns.models import Campaign, Donation
-from campaigns.money import is_currency
+from campaigns.models import Campaign, DatePrecision, Donation, Update
+from campaigns.money import is_currency, parse_amount
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
@@ -74,6 +75,34 @@ def unique_slug(model, base: str, exclude_id: int | None = None) -> str:
         n += 1
         candidate = f"{base[:75]}-{n}"
     return candidate
+
+
+def claim_slug(model, slug: str, organization_id: int, exclude_id: int | None = None) -> str:
+    """The address a writer asked for, or a free variant of it when the page holding it
+    belongs to another organization and is hidden from the public.
+
+    An error saying "taken" there would confirm that another organization keeps a draft
+    (or an unpublished update) at that address; the variant is saved without a word, as an
+    address made from a title is. Public pages and the writer's own keep their error.
+    """
+    if slug and _held_by_a_hidden_page_elsewhere(model, slug, organization_id, exclude_id):
+        return unique_slug(model, slug, exclude_id)
+    return slug
+
+
+def _held_by_a_hidden_page_elsewhere(model, slug, organization_id, exclude_id) -> bool:
+    query = select(model).where(model.slug == slug)
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    with db.session.no_autoflush:
+        holder = db.session.scalar(query)
+    if holder is None or getattr(holder, "organization_id", organization_id) == organization_id:
+        return False
+    if isinstance(holder, Campaign):
+        return not visibility.is_public(holder)
+    if isinstance(holder, Update):
+        return not visibility.is_public_update(holder)
+    return False
 
 
 def slug_errors(model, slug: str, exclude_id: int | None = None) -> str | None:
@@ -151,3 +180,54 @@ def _currency_changed_after_gifts(campaign: Campaign) -> bool:
             select(func.count()).select_from(Donation).where(Donation.campaign_id == campaign.id)
         )
     return count > 0
+
+
+def amount_error() -> str:
+    return _("Write an amount such as 1500 or 1500.50, without the currency sign.")
+
+
+def parse_optional_amount(text: str | None, currency: str) -> int | None:
+    """Minor units from what an admin typed, or None for an empty field."""
+    if not (text or "").strip():
+        return None
+    return parse_amount(text, currency)
+
+
+_YEAR = re.compile(r"^\d{4}$")
+_YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
+
+
+def parse_chapter_date(text: str) -> tuple[date, DatePrecision]:
+    """A year, a month or a day, and how precise it is: ``2013``, ``2013-06``, ``2013-06-15``."""
+    cleaned = (text or "").strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+    if _YEAR.match(cleaned):
+        year = int(cleaned)
+        if year < 1:
+            raise ValueError(_("Write a year such as 2013."))
+        return date(year, 1, 1), DatePrecision.YEAR
+    match = _YEAR_MONTH.match(cleaned) or _MONTH_YEAR.match(cleaned)
+    if match:
+        first, second = match.groups()
+        year, month = (int(first), int(second)) if len(first) == 4 else (int(second), int(first))
+        if not 1 <= month <= 12 or year < 1:
+            raise ValueError(
+                _("%(text)s is not a month that exists (month 1-12).", text=text.strip())
+            )
+        return date(year, month, 1), DatePrecision.MONTH
+    return parse_date(cleaned), DatePrecision.DAY
+
+
+_DATETIME = re.compile(r"^(?P<date>\S+)(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2}))?$")
+
+
+def parse_moment(text: str) -> datetime:
+    """``2024-03-27 14:30`` (UTC), or a date alone for midnight."""
+    match = _DATETIME.match((text or "").strip())
+    if not match:
+        raise ValueError(_("Write the time as YYYY-MM-DD HH:MM, for example 2024-03-27 14:30."))
+    day = parse_date(match.group("date"))
+    hour, minute = int(match.group("hour") or 0), int(match.group("minute") or 0)
+    if hour > 23 or minute > 59:
+        raise ValueError(_("Write the time as YYYY-MM-DD HH:MM, for example 2024-03-27 14:30."))
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)

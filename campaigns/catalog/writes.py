@@ -1,23 +1,22 @@
-"""Writing campaigns and what hangs off them: tiers, history chapters, impact figures.
+"""Writing campaigns and what hangs off them: tiers, history chapters, impact figures, updates.
 
 Each function takes what a form parsed, applies it, checks the result against the rules in
-:mod:`campaigns.catalog`, and either flushes it (with an audit entry) or raises
-:class:`~campaigns.catalog.ContentError` naming each field that is wrong. After an error the
-caller rolls the session back, so nothing half-applied is ever saved.
+:mod:`campaigns.catalog.rules`, and either flushes it (with an audit entry) or raises
+:class:`~campaigns.catalog.rules.ContentError` naming each field that is wrong. An error
+rolls the request back, so nothing half-applied is ever saved.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
 
-from campaigns import catalog
 from campaigns.audit import record
-from campaigns.catalog import ContentError
+from campaigns.catalog import rules
+from campaigns.catalog.rules import ContentError, amount_error, parse_optional_amount
 from campaigns.extensions import db
 from campaigns.models import (
     Campaign,
@@ -45,24 +44,13 @@ AMOUNT_FIELDS = {
     "max_amount": "max_amount_minor",
 }
 DATE_FIELDS = ("starts_on", "ends_on", "implemented_from", "implemented_to")
-#: Error keys of :func:`campaigns.catalog.campaign_errors` that are named differently on forms.
+#: Error keys of :func:`~campaigns.catalog.rules.campaign_errors` named differently on forms.
 FORM_NAMES = {column: field for field, column in AMOUNT_FIELDS.items()}
 
 
 def _text(value) -> str | None:
     value = (value or "").strip()
     return value or None
-
-
-def amount_error() -> str:
-    return _("Write an amount such as 1500 or 1500.50, without the currency sign.")
-
-
-def parse_optional_amount(text: str | None, currency: str) -> int | None:
-    """Minor units from what an admin typed, or None for an empty field."""
-    if not (text or "").strip():
-        return None
-    return parse_amount(text, currency)
 
 
 def _changed_columns(obj) -> list[str]:
@@ -115,7 +103,7 @@ def save_campaign(
         for name in DATE_FIELDS:
             text = (data.get(name) or "").strip()
             try:
-                setattr(campaign, name, catalog.parse_date(text) if text else None)
+                setattr(campaign, name, rules.parse_date(text) if text else None)
             except ValueError as exc:
                 errors[name] = str(exc)
         reached = data.get("beneficiaries_reached")
@@ -125,11 +113,11 @@ def save_campaign(
 
         slug = (data.get("slug") or "").strip().lower()
         if not slug:
-            base = catalog.slugify(campaign.title_en)
-            slug = catalog.unique_slug(Campaign, base, campaign.id) if base else ""
-        campaign.slug = slug
+            base = rules.slugify(campaign.title_en)
+            slug = rules.unique_slug(Campaign, base, campaign.id) if base else ""
+        campaign.slug = rules.claim_slug(Campaign, slug, campaign.organization_id, campaign.id)
 
-        for key, message in catalog.campaign_errors(campaign).items():
+        for key, message in rules.campaign_errors(campaign).items():
             errors.setdefault(FORM_NAMES.get(key, key), message)
         if errors:
             raise ContentError(errors)
@@ -162,7 +150,7 @@ def change_state(campaign: Campaign, action: str) -> Campaign:
     if campaign.state not in allowed_from:
         raise ContentError({"state": _("This campaign cannot be changed that way now.")})
     if target is CampaignState.PUBLISHED:
-        catalog.validate_campaign(campaign)
+        rules.validate_campaign(campaign)
     before = campaign.state
     campaign.state = target
     db.session.flush()
@@ -354,30 +342,6 @@ def save_impact(campaign: Campaign, rows: list[dict]) -> None:
 
 # Chapters -----------------------------------------------------------------------------
 
-_YEAR = re.compile(r"^\d{4}$")
-_YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
-_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
-
-
-def parse_chapter_date(text: str) -> tuple[date, DatePrecision]:
-    """A year, a month or a day, and how precise it is: ``2013``, ``2013-06``, ``2013-06-15``."""
-    cleaned = (text or "").strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
-    if _YEAR.match(cleaned):
-        year = int(cleaned)
-        if year < 1:
-            raise ValueError(_("Write a year such as 2013."))
-        return date(year, 1, 1), DatePrecision.YEAR
-    match = _YEAR_MONTH.match(cleaned) or _MONTH_YEAR.match(cleaned)
-    if match:
-        first, second = match.groups()
-        year, month = (int(first), int(second)) if len(first) == 4 else (int(second), int(first))
-        if not 1 <= month <= 12 or year < 1:
-            raise ValueError(
-                _("%(text)s is not a month that exists (month 1-12).", text=text.strip())
-            )
-        return date(year, month, 1), DatePrecision.MONTH
-    return catalog.parse_date(cleaned), DatePrecision.DAY
-
 
 def chapter_date_text(chapter: Chapter) -> str:
     """The chapter's date as it is typed in the form, at its own precision."""
@@ -392,7 +356,7 @@ def save_chapter(campaign: Campaign, chapter: Chapter | None, data: dict) -> Cha
     creating = chapter is None
     errors: dict[str, str] = {}
     try:
-        happened_on, precision = parse_chapter_date(data.get("happened_on"))
+        happened_on, precision = rules.parse_chapter_date(data.get("happened_on"))
     except ValueError as exc:
         errors["happened_on"] = str(exc)
     title_en = _text(data.get("title_en"))
@@ -428,20 +392,6 @@ def delete_chapter(chapter: Chapter) -> None:
 
 # Updates ------------------------------------------------------------------------------
 
-_DATETIME = re.compile(r"^(?P<date>\S+)(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2}))?$")
-
-
-def parse_moment(text: str) -> datetime:
-    """``2024-03-27 14:30`` (UTC), or a date alone for midnight."""
-    match = _DATETIME.match((text or "").strip())
-    if not match:
-        raise ValueError(_("Write the time as YYYY-MM-DD HH:MM, for example 2024-03-27 14:30."))
-    day = catalog.parse_date(match.group("date"))
-    hour, minute = int(match.group("hour") or 0), int(match.group("minute") or 0)
-    if hour > 23 or minute > 59:
-        raise ValueError(_("Write the time as YYYY-MM-DD HH:MM, for example 2024-03-27 14:30."))
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
-
 
 def save_update(
     update: Update | None,
@@ -473,15 +423,16 @@ def save_update(
     published_at = None
     if published_text:
         try:
-            published_at = parse_moment(published_text)
+            published_at = rules.parse_moment(published_text)
         except ValueError as exc:
             errors["published_at"] = str(exc)
     slug = (data.get("slug") or "").strip().lower()
     exclude = None if creating else update.id
     if not slug and title_en:
-        base = catalog.slugify(title_en)
-        slug = catalog.unique_slug(Update, base, exclude) if base else ""
-    if message := catalog.slug_errors(Update, slug, exclude):
+        base = rules.slugify(title_en)
+        slug = rules.unique_slug(Update, base, exclude) if base else ""
+    slug = rules.claim_slug(Update, slug, organization.id, exclude)
+    if message := rules.slug_errors(Update, slug, exclude):
         errors["slug"] = message
     if errors:
         raise ContentError(errors)

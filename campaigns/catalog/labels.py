@@ -1,10 +1,16 @@
-"""Visitor-facing names of the sectors and update categories, in the reader's language."""
+"""The names of the campaign enums, in the reader's language: one map per enum.
+
+Public pages, the admin console and the API all read these, so a sector is called the same
+everywhere (the fuller wording of the organizations' own documents).
+"""
 
 from __future__ import annotations
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from campaigns.models import Sector, UpdateCategory
+from campaigns.i18n import LANGUAGES
+from campaigns.models import CampaignState, Sector, UpdateCategory
 
 SECTOR_LABELS = {
     Sector.HEALTH: _l("Health"),
@@ -24,6 +30,13 @@ CATEGORY_LABELS = {
     UpdateCategory.NEWS: _l("News"),
 }
 
+STATE_LABELS = {
+    CampaignState.DRAFT: _l("Draft"),
+    CampaignState.PUBLISHED: _l("Published"),
+    CampaignState.CLOSED: _l("Closed"),
+    CampaignState.ARCHIVED: _l("Archived"),
+}
+
 
 def sector_label(sector: Sector | str) -> str:
     return str(SECTOR_LABELS[Sector(sector)])
@@ -31,6 +44,15 @@ def sector_label(sector: Sector | str) -> str:
 
 def category_label(category: UpdateCategory | str) -> str:
     return str(CATEGORY_LABELS[UpdateCategory(category)])
+
+
+def in_each_language(label, languages=LANGUAGES) -> dict[str, str]:
+    """A lazy label written out in every language, for the API's ``{"en": ..., "ar": ...}``."""
+    written = {}
+    for language in languages:
+        with force_locale(language):
+            written[language] = str(label)
+    return written
 
 
 def template_helpers() -> dict:
