@@ -20,7 +20,7 @@ from campaigns.models import (
     ImpactFigure,
     Update,
 )
-from tests.test_admin_world import build_world, campaign_form, sign_in
+from tests.admin.world import build_world, campaign_form, sign_in
 
 
 @pytest.fixture

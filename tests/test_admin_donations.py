@@ -19,7 +19,7 @@ from campaigns.models import (
     Role,
     User,
 )
-from tests.test_admin_world import build_world, sign_in
+from tests.admin.world import build_world, sign_in
 
 
 @pytest.fixture

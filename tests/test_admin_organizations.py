@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from campaigns.models import AuditEntry, Organization
-from tests.test_admin_world import build_world, sign_in
+from tests.admin.world import build_world, sign_in
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """A small world for the admin tests: two organizations, each with a campaign, an update
-and a donation, and one person in every role. Other admin test modules import it.
+and a donation, and one person in every role. The admin test modules build it.
 
 Passwords are hashed once per run (argon2id is slow on purpose), and most tests sign in
 by writing the session the way Flask-Login does after a real sign-in, which
-test_admin_auth.py exercises end to end.
+test_auth.py exercises end to end.
 """
 
 from __future__ import annotations
@@ -146,13 +146,3 @@ def campaign_form(campaign: Campaign | None = None, **overrides) -> dict:
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
-
-
-def test_world_has_one_person_per_role(make, db):
-    world = build_world(make, db)
-    users = {name: db.session.get(User, uid) for name, uid in world.users.items() if uid}
-    assert users["admin"].is_platform_admin
-    assert [m.role for m in users["manager"].memberships] == [Role.MANAGER]
-    assert [m.role for m in users["editor"].memberships] == [Role.EDITOR]
-    assert users["outsider"].memberships[0].organization_id == world.other_org
-    assert users["nobody"].memberships == []
