@@ -57,6 +57,12 @@ def sign_in(client, user_id: int | None) -> None:
         session["_fresh"] = True
 
 
+def fresh(db, model, id_):
+    """The row as the database holds it now, not as the test's session remembers it."""
+    db.session.expire_all()
+    return db.session.get(model, id_)
+
+
 @dataclass
 class World:
     org: int
