@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from campaigns.models import AuditEntry, LoginAttempt, User
-from tests.admin.world import PASSWORD, add_user, sign_in
+from tests.admin.world import add_user, sign_in
+from tests.factories import PASSWORD
 
 
 @pytest.fixture

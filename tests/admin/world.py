@@ -8,7 +8,6 @@ test_auth.py exercises end to end.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,25 +21,14 @@ from campaigns.models import (
     Role,
     User,
 )
-
-PASSWORD = "correct horse battery"
-
-
-@functools.cache
-def password_hash() -> str:
-    from campaigns.security import hash_password
-
-    return hash_password(PASSWORD)
+from tests.factories import Factories
 
 
 def add_user(db, email: str, *, platform_admin: bool = False, memberships=()) -> User:
-    """A user with :data:`PASSWORD`, holding ``(organization, role)`` memberships."""
-    user = User(email=email, password_hash=password_hash(), is_platform_admin=platform_admin)
-    db.session.add(user)
-    for organization, role in memberships:
-        db.session.add(Membership(user=user, organization=organization, role=role))
-    db.session.flush()
-    return user
+    """The factories' user, with :data:`tests.factories.PASSWORD`, as the admin tests spell it."""
+    return Factories(db.session).user(
+        email, is_platform_admin=platform_admin, memberships=memberships
+    )
 
 
 def sign_in(client, user_id: int | None) -> None:
