@@ -26,6 +26,8 @@ PG_ADMIN_URL = os.environ.get(
 )
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+pytest_plugins = ["tests.coverage_floor"]
+
 
 def pytest_sessionstart(session):
     """Compile the translation catalogues, as the install does: .mo files are not committed."""

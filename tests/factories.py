@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import secrets
 from datetime import UTC, date, datetime, timedelta
@@ -23,8 +24,18 @@ from campaigns.models import (
     UpdateCategory,
     User,
 )
+from campaigns.security import hash_password
+
+#: The password factory-made users sign in with unless a test gives another.
+PASSWORD = "correct horse battery"
 
 _counter = itertools.count(1)
+
+
+@functools.cache
+def password_hash(password: str) -> str:
+    """Each test password is hashed once per run: argon2id is slow on purpose."""
+    return hash_password(password)
 
 
 class Factories:
@@ -101,15 +112,16 @@ class Factories:
         kw.setdefault("donor_email", "donor@example.org")
         return self._add(Donation(campaign=campaign, **kw))
 
-    def user(self, email=None, password="correct horse battery", **kw) -> User:
-        from campaigns.security import hash_password
-
+    def user(self, email=None, password=PASSWORD, *, memberships=(), **kw) -> User:
+        """A user who signs in with ``password``, holding ``(organization, role)`` memberships."""
         n = next(_counter)
         user = User(email=email or f"user{n}@example.org", **kw)
-        user.password_hash = hash_password(password)
-        return self._add(user)
+        user.password_hash = password_hash(password)
+        self.session.add(user)
+        for organization, role in memberships:
+            self.session.add(Membership(user=user, organization=organization, role=role))
+        self.session.flush()
+        return user
 
     def member(self, organization, role=Role.MANAGER, **kw) -> User:
-        user = self.user(**kw)
-        self._add(Membership(user=user, organization=organization, role=role))
-        return user
+        return self.user(memberships=[(organization, role)], **kw)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -19,9 +18,8 @@ from sqlalchemy import select
 
 from campaigns.models import DonationStatus, OfflineMethod
 from campaigns.payments import ledger
-from tests.test_i18n_catalogue import extract_source_messages
+from tests.i18n.sources import ROOT, extract_source_messages
 
-ROOT = Path(__file__).resolve().parent.parent
 ARABIC_PO = ROOT / "campaigns" / "translations" / "ar" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[#0\- +]*\d*(?:\.\d+)?[a-zA-Z]|%%")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")

@@ -34,11 +34,6 @@ def donations(db, campaign) -> list[Donation]:
     return db.session.query(Donation).filter_by(campaign_id=campaign.id).all()
 
 
-@pytest.fixture
-def campaign(make):
-    return make.campaign()
-
-
 def test_campaign_page_shows_the_form_with_tiers(client, campaign):
     page = client.get(f"/campaigns/{campaign.slug}")
     assert page.status_code == 200

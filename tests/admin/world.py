@@ -1,14 +1,13 @@
 """A small world for the admin tests: two organizations, each with a campaign, an update
-and a donation, and one person in every role. Other admin test modules import it.
+and a donation, and one person in every role. The admin test modules build it.
 
 Passwords are hashed once per run (argon2id is slow on purpose), and most tests sign in
 by writing the session the way Flask-Login does after a real sign-in, which
-test_admin_auth.py exercises end to end.
+test_auth.py exercises end to end.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,25 +21,14 @@ from campaigns.models import (
     Role,
     User,
 )
-
-PASSWORD = "correct horse battery"
-
-
-@functools.cache
-def password_hash() -> str:
-    from campaigns.security import hash_password
-
-    return hash_password(PASSWORD)
+from tests.factories import Factories
 
 
 def add_user(db, email: str, *, platform_admin: bool = False, memberships=()) -> User:
-    """A user with :data:`PASSWORD`, holding ``(organization, role)`` memberships."""
-    user = User(email=email, password_hash=password_hash(), is_platform_admin=platform_admin)
-    db.session.add(user)
-    for organization, role in memberships:
-        db.session.add(Membership(user=user, organization=organization, role=role))
-    db.session.flush()
-    return user
+    """The factories' user, with :data:`tests.factories.PASSWORD`, as the admin tests spell it."""
+    return Factories(db.session).user(
+        email, is_platform_admin=platform_admin, memberships=memberships
+    )
 
 
 def sign_in(client, user_id: int | None) -> None:
@@ -55,6 +43,12 @@ def sign_in(client, user_id: int | None) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
+
+
+def fresh(db, model, id_):
+    """The row as the database holds it now, not as the test's session remembers it."""
+    db.session.expire_all()
+    return db.session.get(model, id_)
 
 
 @dataclass
@@ -146,13 +140,3 @@ def campaign_form(campaign: Campaign | None = None, **overrides) -> dict:
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
-
-
-def test_world_has_one_person_per_role(make, db):
-    world = build_world(make, db)
-    users = {name: db.session.get(User, uid) for name, uid in world.users.items() if uid}
-    assert users["admin"].is_platform_admin
-    assert [m.role for m in users["manager"].memberships] == [Role.MANAGER]
-    assert [m.role for m in users["editor"].memberships] == [Role.EDITOR]
-    assert users["outsider"].memberships[0].organization_id == world.other_org
-    assert users["nobody"].memberships == []

@@ -19,23 +19,7 @@ from campaigns.models import (
     Role,
     User,
 )
-from tests.test_admin_world import build_world, sign_in
-
-
-@pytest.fixture
-def world(make, db):
-    return build_world(make, db)
-
-
-@pytest.fixture
-def manager(client, world):
-    sign_in(client, world.users["manager"])
-    return world
-
-
-def fresh(db, model, id_):
-    db.session.expire_all()
-    return db.session.get(model, id_)
+from tests.admin.world import fresh, sign_in
 
 
 def paid_gift(db, campaign_id, amount_minor=5000, **donor) -> int:

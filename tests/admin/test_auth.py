@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from campaigns.models import AuditEntry, LoginAttempt, User
-from tests.test_admin_world import PASSWORD, add_user, sign_in
+from tests.admin.world import add_user, sign_in
+from tests.factories import PASSWORD
 
 
 @pytest.fixture
@@ -301,7 +302,7 @@ def test_create_admin_refuses_a_short_password(runner, db):
 def test_forms_carry_a_token_that_is_accepted(client, db, make, csrf_on):
     """With CSRF on, the tokens the pages render let the real forms through."""
     from campaigns.models import Campaign
-    from tests.test_admin_world import build_world, campaign_form
+    from tests.admin.world import build_world, campaign_form
 
     world = build_world(make, db)
     sign_in(client, world.users["manager"])

@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.i18n.sources import ROOT, extract_source_messages
+
 TRANSLATIONS = ROOT / "campaigns" / "translations"
 ARABIC = TRANSLATIONS / "ar" / "LC_MESSAGES" / "messages.po"
 ARABIC_PLURAL_FORMS = (
@@ -25,17 +25,6 @@ ARABIC_PLURAL_FORMS = (
 CONVERSION = re.compile(r"%(?:\((?P<name>\w+)\))?[#0\- +]*(?:\*|\d+)?(?:\.\d+)?(?P<kind>[a-zA-Z%])")
 #: Index of the Arabic plural forms that always show the number (few, many, other).
 COUNTED_FORMS = (3, 4, 5)
-
-
-def extract_source_messages(folder: Path):
-    """The messages the code and templates use today, as ``pybabel extract`` finds them."""
-    pot = folder / "messages.pot"
-    CommandLineInterface().run(
-        ["pybabel", "--quiet", "extract", "--mapping-file", str(ROOT / "babel.cfg"),
-         "--keyword", "_l", "--keyword", "lazy_gettext", "--output-file", str(pot), str(ROOT)]
-    )  # fmt: skip
-    with pot.open("rb") as f:
-        return read_po(f)
 
 
 @pytest.fixture(scope="module")

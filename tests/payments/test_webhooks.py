@@ -21,11 +21,6 @@ from tests.stripe_server.events import (
 
 
 @pytest.fixture
-def campaign(make):
-    return make.campaign()
-
-
-@pytest.fixture
 def donation(make, campaign):
     return make.donation(campaign, amount_minor=4000, source=DonationSource.STRIPE)
 

@@ -20,11 +20,6 @@ def gift(**overrides) -> dict:
     return data
 
 
-@pytest.fixture
-def campaign(make):
-    return make.campaign()
-
-
 def donate(client, db, campaign, **overrides):
     response = client.post(f"/campaigns/{campaign.slug}/donate", data=gift(**overrides))
     donation = (

@@ -26,7 +26,7 @@ from campaigns.models import (
     Update,
     User,
 )
-from tests.test_admin_world import build_world, campaign_form, sign_in
+from tests.admin.world import build_world, campaign_form, sign_in
 
 ROLES = ("admin", "manager", "editor", "outsider", "nobody", "anonymous")
 

@@ -8,12 +8,7 @@ import pytest
 from PIL import Image
 
 from campaigns.models import AuditEntry, Organization
-from tests.test_admin_world import build_world, sign_in
-
-
-@pytest.fixture
-def world(make, db):
-    return build_world(make, db)
+from tests.admin.world import sign_in
 
 
 def fresh(db, id_):

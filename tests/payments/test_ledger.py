@@ -35,11 +35,6 @@ def totals(campaign, db):
 
 
 @pytest.fixture
-def campaign(make):
-    return make.campaign()
-
-
-@pytest.fixture
 def pending(make, campaign):
     return make.donation(campaign, amount_minor=5000, source=DonationSource.STRIPE)
 

@@ -20,18 +20,7 @@ from campaigns.models import (
     ImpactFigure,
     Update,
 )
-from tests.test_admin_world import build_world, campaign_form, sign_in
-
-
-@pytest.fixture
-def world(make, db):
-    return build_world(make, db)
-
-
-@pytest.fixture
-def manager(client, world):
-    sign_in(client, world.users["manager"])
-    return world
+from tests.admin.world import campaign_form, fresh, sign_in
 
 
 def campaigns_count(db) -> int:
@@ -43,11 +32,6 @@ def error_beside(page: str, field: str) -> str:
     match = re.search(rf'<p class="field-error" id="{field}-error">([^<]*)</p>', page)
     assert match, f"no error beside {field}"
     return match.group(1)
-
-
-def fresh(db, model, id_):
-    db.session.expire_all()
-    return db.session.get(model, id_)
 
 
 # Creating and editing ------------------------------------------------------------------
