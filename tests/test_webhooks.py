@@ -164,7 +164,7 @@ def test_processing_error_rolls_back_and_answers_500_so_stripe_retries(
     def broken(*_args):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr(ledger, "_converge", broken)
+    monkeypatch.setattr(ledger.events, "_converge", broken)
     response = deliver(client, event)
     assert response.status_code == 500
     assert stored(db) == 0

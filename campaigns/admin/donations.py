@@ -279,20 +279,30 @@ def record_offline(campaign: Campaign, data: dict, actor: User, today: date | No
     return donation
 
 
-REFUNDABLE = (DonationStatus.SUCCEEDED, DonationStatus.PARTIALLY_REFUNDED)
-
-
 def refundable_minor(donation: Donation) -> int:
-    """What can still be given back."""
-    if donation.status not in REFUNDABLE:
-        return 0
-    return donation.amount_minor - donation.refunded_minor
+    """What can still be given back, as the ledger counts it."""
+    from campaigns.payments import ledger
+
+    return ledger.refundable_minor(donation)
+
+
+def _refusal(exc, currency: str) -> ContentError:
+    """The admin's words for the ledger's reason to refuse a refund."""
+    from campaigns.payments.ledger import RefundRefused
+
+    if exc.reason == RefundRefused.NOT_POSITIVE:
+        return ContentError({"amount": _("The amount must be greater than zero.")})
+    if exc.reason == RefundRefused.TOO_LARGE:
+        left = format_plain(exc.left, currency)
+        return ContentError({"amount": _("At most %(amount)s can be refunded.", amount=left)})
+    return ContentError({"amount": _("This donation cannot be refunded.")})
 
 
 def parse_refund(donation: Donation, text: str) -> int:
-    """The amount of a refund the admin asked for, checked against what can be refunded."""
-    left = refundable_minor(donation)
-    if left <= 0:
+    """The amount of a refund the admin asked for, if the ledger would make it."""
+    from campaigns.payments import ledger
+
+    if ledger.refundable_minor(donation) <= 0:
         raise ContentError({"amount": _("This donation cannot be refunded.")})
     try:
         amount = parse_amount(text or "", donation.currency)
@@ -300,17 +310,10 @@ def parse_refund(donation: Donation, text: str) -> int:
         raise ContentError(
             {"amount": _("Write an amount such as 1500 or 1500.50, without the currency sign.")}
         ) from None
-    if amount <= 0:
-        raise ContentError({"amount": _("The amount must be greater than zero.")})
-    if amount > left:
-        raise ContentError(
-            {
-                "amount": _(
-                    "At most %(amount)s can be refunded.",
-                    amount=format_plain(left, donation.currency),
-                )
-            }
-        )
+    try:
+        ledger.check_refund(donation, amount)
+    except ledger.RefundRefused as exc:
+        raise _refusal(exc, donation.currency) from None
     return amount
 
 
@@ -337,10 +340,11 @@ def refund(
                 )
             }
         )
-    amount_minor = parse_refund(donation, format_plain(amount_minor, donation.currency))
     before = donation.refunded_minor
     try:
         refund_id = services.refund_donation(donation, amount_minor, actor)
+    except ledger.RefundRefused as exc:
+        raise _refusal(exc, donation.currency) from None
     except ledger.LedgerError:
         raise ContentError(
             {"amount": _("This refund is not possible for this donation as it stands now.")}

@@ -39,6 +39,10 @@ class DonationStatus(enum.StrEnum):
     DISPUTED = "disputed"
 
 
+#: Statuses whose money is in the campaign's total (the ledger's rule, stated once).
+COUNTED_STATUSES = frozenset({DonationStatus.SUCCEEDED, DonationStatus.PARTIALLY_REFUNDED})
+
+
 class Frequency(enum.StrEnum):
     ONCE = "once"
     MONTHLY = "monthly"
