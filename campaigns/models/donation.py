@@ -151,4 +151,11 @@ class PaymentEvent(db.Model):
     #: What applying it did, in a few words ("succeeded", "ignored: unknown donation").
     outcome: Mapped[str | None] = mapped_column(String(200))
 
+    #: While the event waits for its donation: the payment identifiers it names, so that the
+    #: event that links one of them to a donation finds it by an index (cleared once applied).
+    waiting_session_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    waiting_payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    waiting_charge_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    waiting_subscription_id: Mapped[str | None] = mapped_column(String(255), index=True)
+
     donation: Mapped[Donation | None] = relationship(back_populates="events")

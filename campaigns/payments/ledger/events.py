@@ -80,6 +80,7 @@ def _apply(row: PaymentEvent, event: dict, depth: int = 0) -> str:
         # more here, out of order, could deadlock with a worker that holds them.
         _serialize_on(reading.lock_keys())
     donation = _resolve(row.provider, reading)
+    _mark_waiting(row, reading if donation is None else None)
     if donation is None:
         row.outcome = f"{WAITING}: no matching donation"
         log.warning(
@@ -99,6 +100,14 @@ def _apply(row: PaymentEvent, event: dict, depth: int = 0) -> str:
     if linked and depth < 5:
         _replay_waiting(row.provider, linked, depth)
     return outcome
+
+
+def _mark_waiting(row: PaymentEvent, reading: Reading | None) -> None:
+    """Note (or, with None, clear) the payment identifiers a waiting event waits for."""
+    row.waiting_session_id = reading.session_id if reading else None
+    row.waiting_payment_intent_id = reading.payment_intent if reading else None
+    row.waiting_charge_id = reading.charge if reading else None
+    row.waiting_subscription_id = reading.subscription if reading else None
 
 
 def _serialize_on(keys: Iterable[str]) -> None:
@@ -217,14 +226,14 @@ def _renewal(provider: str, reading: Reading) -> Donation | str | None:
     return child
 
 
-def _settle(donation: Donation, reading: Reading, row: PaymentEvent) -> tuple[str, list[str]]:
+def _settle(donation: Donation, reading: Reading, row: PaymentEvent) -> tuple[str, dict[str, str]]:
     """Bring the (locked) donation up to its events, linking the event's identifiers to it.
 
-    Returns the outcome and the identifiers newly linked (events waiting for them can now be
-    applied).
+    Returns the outcome and the identifiers newly linked, by donation column (events waiting
+    for them can now be applied).
     """
     links: dict[str, Any] = {}
-    linked: list[str] = []
+    linked: dict[str, str] = {}
     for attr, value in (
         ("checkout_session_id", reading.session_id),
         ("payment_intent_id", reading.payment_intent),
@@ -235,7 +244,7 @@ def _settle(donation: Donation, reading: Reading, row: PaymentEvent) -> tuple[st
         if value and getattr(donation, attr) is None:
             links[attr] = value
             if attr != "customer_id":
-                linked.append(value)
+                linked[attr] = value
     if reading.subscription_ended and donation.subscription_ended_at is None:
         links["subscription_ended_at"] = reading.event_created or utcnow()
     invoice = reading.invoice if reading.type == "invoice.paid" and not reading.renewal else None
@@ -308,8 +317,17 @@ def _status(
     return DonationStatus.PENDING
 
 
-def _replay_waiting(provider: str, identifiers: list[str], depth: int) -> None:
-    """Apply again the waiting events that mention a payment just linked to a donation."""
+#: For each donation column an event can link, the column of waiting events that names it.
+_WAITING_ON = {
+    "checkout_session_id": PaymentEvent.waiting_session_id,
+    "payment_intent_id": PaymentEvent.waiting_payment_intent_id,
+    "charge_id": PaymentEvent.waiting_charge_id,
+    "subscription_id": PaymentEvent.waiting_subscription_id,
+}
+
+
+def _replay_waiting(provider: str, linked: dict[str, str], depth: int) -> None:
+    """Apply again the waiting events that name a payment just linked to a donation."""
     rows = (
         db.session.execute(
             sa.select(PaymentEvent)
@@ -317,7 +335,7 @@ def _replay_waiting(provider: str, identifiers: list[str], depth: int) -> None:
                 PaymentEvent.donation_id.is_(None),
                 PaymentEvent.provider == provider,
                 PaymentEvent.outcome.startswith(WAITING),
-                sa.or_(*(PaymentEvent.payload.contains(f'"{i}"') for i in identifiers)),
+                sa.or_(*(_WAITING_ON[attr] == value for attr, value in linked.items())),
             )
             .order_by(PaymentEvent.id)
         )
