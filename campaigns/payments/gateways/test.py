@@ -10,7 +10,7 @@ from flask import current_app, url_for
 
 from campaigns.models import Donation, DonationSource, Frequency
 from campaigns.payments.gateways.base import Checkout, ReturnUrls, donation_metadata
-from campaigns.payments.gateways.stripe import STRIPE_API_VERSION
+from campaigns.payments.gateways.stripe import STRIPE_API_VERSION, stripe_amount
 
 
 class TestGateway:
@@ -62,7 +62,7 @@ def session_object(donation: Donation, *, paid: bool) -> dict:
     return {
         "id": donation.checkout_session_id or f"cs_test_{secrets.token_hex(12)}",
         "object": "checkout.session",
-        "amount_total": donation.amount_minor,
+        "amount_total": stripe_amount(donation.amount_minor, donation.currency),
         "currency": donation.currency.lower(),
         "client_reference_id": str(donation.id),
         "customer": donation.customer_id or f"cus_test_{secrets.token_hex(7)}",

@@ -15,6 +15,7 @@ Services here ``flush()``; the caller commits once.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -27,10 +28,13 @@ from sqlalchemy.exc import IntegrityError
 from campaigns.extensions import db
 from campaigns.models import Donation, DonationStatus, Frequency, PaymentEvent
 from campaigns.models.base import utcnow
+from campaigns.payments.gateways.base import GatewayError
+from campaigns.payments.gateways.stripe import stripe_amount
 from campaigns.payments.gateways.stripe_events import (
     DISPUTE_LOST,
     DISPUTE_NONE,
     DISPUTE_OPEN,
+    MalformedEvent,
     Reading,
     read_event,
 )
@@ -42,21 +46,27 @@ log = logging.getLogger(__name__)
 #: Outcome prefix of an event whose payment is not linked to a donation yet.
 WAITING = "waiting"
 DUPLICATE = "duplicate"
+#: Outcome prefix of a signed event that cannot be read; stored, acknowledged, never applied.
+MALFORMED = "malformed"
+#: Outcome prefix of an event that disagrees with its donation; stored, never applied.
+CONTRADICTED = "contradicted"
 
 
 @ledger_entry
-def record_event(provider: str, event: dict, payload: str) -> str:
+def record_event(provider: str, event: Any, payload: str) -> str:
     """Store an event once and apply it; returns what it did (``duplicate`` for a repeat).
 
     The row is inserted in a SAVEPOINT before anything else: a second delivery of the same
     event, even one racing this one in another worker, fails on the unique constraint and
     changes nothing. Any error after that propagates; the caller rolls back the whole
-    transaction, so the event is not stored either and the provider will retry.
+    transaction, so the event is not stored either and the provider will retry. An event
+    that can never be applied (malformed, or contradicting its donation) is stored with an
+    outcome that says why, so that the provider stops sending it.
     """
     row = PaymentEvent(
         provider=provider,
-        event_id=str(event["id"]),
-        type=str(event.get("type") or "")[:100],
+        event_id=_event_id(event, payload),
+        type=_event_type(event),
         payload=payload,
         received_at=utcnow(),
     )
@@ -69,8 +79,32 @@ def record_event(provider: str, event: dict, payload: str) -> str:
     return _apply(row, event)
 
 
-def _apply(row: PaymentEvent, event: dict, depth: int = 0) -> str:
-    reading = read_event(event)
+def _event_id(event: Any, payload: str) -> str:
+    """The provider's event id; for an event without a usable one, a digest of its body (so
+    that its repeats are still recognised)."""
+    raw = event.get("id") if isinstance(event, dict) else None
+    if isinstance(raw, str) and 0 < len(raw) <= 200:
+        return raw
+    return "unreadable:" + hashlib.sha256(payload.encode("utf-8", "replace")).hexdigest()
+
+
+def _event_type(event: Any) -> str:
+    raw = event.get("type") if isinstance(event, dict) else None
+    return raw[:100] if isinstance(raw, str) else ""
+
+
+def _apply(row: PaymentEvent, event: Any, depth: int = 0) -> str:
+    try:
+        reading = read_event(event)
+    except MalformedEvent as exc:
+        row.outcome = f"{MALFORMED}: {exc}"[:200]
+        log.error(
+            "%s event %s is malformed; stored and acknowledged, not applied: %s",
+            row.provider,
+            row.event_id,
+            exc,
+        )
+        return row.outcome
     if reading is None:
         row.outcome = "ignored: not a payment event"
         return row.outcome
@@ -91,10 +125,22 @@ def _apply(row: PaymentEvent, event: dict, depth: int = 0) -> str:
         )
         return row.outcome
     if isinstance(donation, str):
-        row.outcome = donation
-        log.warning("%s event %s ignored: %s", row.provider, row.event_id, donation)
+        row.outcome = donation[:200]
+        level = logging.ERROR if donation.startswith(CONTRADICTED) else logging.WARNING
+        log.log(level, "%s event %s not applied: %s", row.provider, row.event_id, donation)
         return row.outcome
     row.donation_id = donation.id
+    reason = _contradiction(donation, reading)
+    if reason:
+        row.outcome = f"{CONTRADICTED}: {reason}"[:200]
+        log.error(
+            "%s event %s contradicts donation %s and was not applied: %s",
+            row.provider,
+            row.event_id,
+            donation.id,
+            reason,
+        )
+        return row.outcome
     outcome, linked = _settle(donation, reading, row)
     row.outcome = outcome
     if linked and depth < 5:
@@ -156,10 +202,31 @@ def _consistent(donation: Donation, reading: Reading) -> bool:
     return all(not (known and given and known != given) for known, given in pairs)
 
 
+def _contradiction(donation: Donation, reading: Reading) -> str | None:
+    """Why a Checkout Session event cannot be about this gift, or None if it agrees.
+
+    The ledger counts the gift's own amount, so it must be what Stripe says was charged, in
+    the gift's currency, and actually paid for.
+    """
+    if not reading.type.startswith("checkout.session."):
+        return None
+    if reading.currency != donation.currency:
+        return f"currency {reading.currency} is not the gift's {donation.currency}"
+    try:
+        expected = stripe_amount(donation.amount_minor, donation.currency)
+    except GatewayError:
+        expected = None
+    if reading.amount != expected:
+        return f"amount_total {reading.amount} is not the gift's {expected}"
+    if reading.payment_status == "no_payment_required":
+        return "payment_status no_payment_required for a gift that must be paid"
+    return None
+
+
 def _resolve(provider: str, reading: Reading) -> Donation | str | None:
     """The donation an event is about, locked; None if not known yet; a reason to ignore it."""
-    if reading.type == "invoice.paid" and reading.renewal:
-        return _renewal(provider, reading)
+    if reading.type == "invoice.paid":
+        return _invoice_donation(provider, reading)
     donation = (
         _by(Donation.id, reading.donation_id)
         or _by(Donation.checkout_session_id, reading.session_id)
@@ -186,22 +253,33 @@ def _subscription_parent(subscription: str | None) -> Donation | None:
     )
 
 
-def _renewal(provider: str, reading: Reading) -> Donation | str | None:
-    """The donation of one monthly renewal, created the first time its invoice is paid."""
-    existing = _by(Donation.invoice_id, reading.invoice)
+def _invoice_donation(provider: str, reading: Reading) -> Donation | str | None:
+    """The donation a paid invoice is about: the gift that started its subscription (for the
+    first invoice) or the renewal's own donation, created the first time it is paid.
+
+    An invoice belongs only to a subscription this site started: the one its Checkout
+    Session reported. Metadata naming a donation is not enough, since anybody's
+    subscription can carry it; until the session links the subscription, the invoice waits.
+    """
+    existing = _by(Donation.invoice_id, reading.invoice) if reading.renewal else None
     if existing is not None:
         return existing
-    parent = _subscription_parent(reading.subscription) or _by(Donation.id, reading.donation_id)
+    parent = _subscription_parent(reading.subscription)
     if parent is None:
+        named = _by(Donation.id, reading.donation_id)
+        if named is not None and named.subscription_id:
+            return f"{CONTRADICTED}: invoice of a subscription that the named gift did not start"
         return None
     if EVENT_PROVIDERS.get(parent.source) != provider:
         return "ignored: donation belongs to another gateway"
+    if reading.currency != parent.currency:
+        return f"{CONTRADICTED}: invoice in {reading.currency}, subscription in {parent.currency}"
+    if not reading.renewal:
+        return parent
     if not reading.invoice:
         return "ignored: invoice without an id"
     if not reading.amount or reading.amount <= 0:
         return "ignored: nothing was paid"
-    if reading.currency and reading.currency != parent.currency:
-        return "ignored: invoice currency differs from the campaign's"
     child = Donation(
         campaign_id=parent.campaign_id,
         reference=new_reference(),
@@ -238,7 +316,8 @@ def _settle(donation: Donation, reading: Reading, row: PaymentEvent) -> tuple[st
         ("checkout_session_id", reading.session_id),
         ("payment_intent_id", reading.payment_intent),
         ("charge_id", reading.charge),
-        ("subscription_id", reading.subscription),
+        # Only the Checkout Session says which subscription a gift started (see above).
+        ("subscription_id", reading.subscription if _from_checkout(reading) else None),
         ("customer_id", reading.customer),
     ):
         if value and getattr(donation, attr) is None:
@@ -268,10 +347,15 @@ def _converge(
     with db.session.no_autoflush:
         payloads = db.session.execute(
             sa.select(PaymentEvent.payload).where(
-                PaymentEvent.donation_id == donation.id, PaymentEvent.id != row.id
+                PaymentEvent.donation_id == donation.id,
+                PaymentEvent.id != row.id,
+                sa.or_(
+                    PaymentEvent.outcome.is_(None),
+                    sa.not_(PaymentEvent.outcome.startswith(CONTRADICTED)),
+                ),
             )
         ).scalars()
-        readings = [r for r in map(read_event, map(json.loads, payloads)) if r is not None]
+        readings = [r for r in map(_reread, payloads) if r is not None]
     readings.append(reading)
     paid = donation.status in PAID
     failed = donation.status == DonationStatus.FAILED
@@ -296,6 +380,18 @@ def _converge(
     return move(
         donation, status, refunded_minor=refunded, disputed=dispute == DISPUTE_OPEN, **fields
     )
+
+
+def _from_checkout(reading: Reading) -> bool:
+    return reading.type.startswith("checkout.session.")
+
+
+def _reread(payload: str) -> Reading | None:
+    """A stored event read again; one that can no longer be read adds no fact."""
+    try:
+        return read_event(json.loads(payload))
+    except (MalformedEvent, ValueError):
+        return None
 
 
 def _status(
