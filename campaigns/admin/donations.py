@@ -290,6 +290,15 @@ def _refusal(exc, currency: str) -> ContentError:
     """The admin's words for the ledger's reason to refuse a refund."""
     from campaigns.payments.ledger import RefundRefused
 
+    if exc.reason == RefundRefused.CHANGED:
+        return ContentError(
+            {
+                "amount": _(
+                    "This donation changed since you confirmed (a refund was already made). "
+                    "Check the amounts and try again."
+                )
+            }
+        )
     if exc.reason == RefundRefused.NOT_POSITIVE:
         return ContentError({"amount": _("The amount must be greater than zero.")})
     if exc.reason == RefundRefused.TOO_LARGE:
@@ -322,8 +331,9 @@ def refund(
 ) -> bool:
     """Give back ``amount_minor`` through the gateway (or the ledger, for offline gifts).
 
-    ``refunded_before`` is what had been refunded when the admin saw the confirmation; if
-    it has changed since (a second click, or another admin), nothing is done.
+    ``refunded_before`` is what had been refunded or asked back when the admin saw the
+    confirmation; if it has changed since (a second click, or another admin), nothing is
+    done. The ledger checks it under the donation's lock.
 
     Returns whether the total has already fallen: at once for offline gifts and the test
     gateway, when Stripe confirms the refund for Stripe payments.
@@ -331,18 +341,14 @@ def refund(
     from campaigns.payments import ledger, services
     from campaigns.payments.gateways import GatewayError
 
-    if refunded_before is not None and refunded_before != str(donation.refunded_minor):
-        raise ContentError(
-            {
-                "amount": _(
-                    "This donation changed since you confirmed (a refund was already made). "
-                    "Check the amounts and try again."
-                )
-            }
+    seen = None
+    if refunded_before is not None:
+        seen = (
+            int(refunded_before) if refunded_before.isascii() and refunded_before.isdigit() else -1
         )
     before = donation.refunded_minor
     try:
-        refund_id = services.refund_donation(donation, amount_minor, actor)
+        refund_id = services.refund_donation(donation, amount_minor, actor, seen)
     except ledger.RefundRefused as exc:
         raise _refusal(exc, donation.currency) from None
     except ledger.LedgerError:

@@ -9,7 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from campaigns.models import Donation, DonationSource
+import sqlalchemy as sa
+from flask import current_app
+
+from campaigns.extensions import db
+from campaigns.models import Donation, DonationSource, Installation
 
 
 class GatewayError(RuntimeError):
@@ -46,7 +50,10 @@ class Gateway(Protocol):
 
     def start_checkout(self, donation: Donation, urls: ReturnUrls, title: str) -> Checkout: ...
 
-    def refund(self, donation: Donation, amount_minor: int) -> str: ...
+    def refund(self, donation: Donation, amount_minor: int, requested_total: int) -> str:
+        """Give back ``amount_minor`` more; ``requested_total`` is the cumulative amount asked
+        back once this request is counted (unique per request, see ``idempotency_key``)."""
+        ...
 
 
 def donation_metadata(donation: Donation) -> dict[str, str]:
@@ -56,3 +63,30 @@ def donation_metadata(donation: Donation) -> dict[str, str]:
         "donation_reference": donation.reference,
         "campaign": donation.campaign.slug,
     }
+
+
+def installation_id() -> str:
+    """This installation's name at the payment provider: ``INSTALLATION_ID`` when it is set,
+    else the random id its database was created with (read once per app)."""
+    configured = current_app.config.get("INSTALLATION_ID")
+    if configured:
+        return configured
+    cache = current_app.extensions.setdefault("installation_id", {})
+    key = str(db.engine.url)
+    if key not in cache:
+        stored = db.session.scalar(
+            sa.select(Installation.id).order_by(Installation.created_at).limit(1)
+        )
+        if not stored:
+            raise GatewayError("no_installation_id", "run `flask db upgrade`")
+        cache[key] = stored
+    return cache[key]
+
+
+def idempotency_key(donation: Donation, *parts: object) -> str:
+    """The key of a provider call made for a donation: ``<installation>:donation:<id>[:...]``.
+
+    The installation's id keeps two databases that share a Stripe account (a restored copy,
+    staging and production) from sending the same key for their own donation of that id.
+    """
+    return ":".join([installation_id(), "donation", str(donation.id), *map(str, parts)])

@@ -13,6 +13,7 @@ from campaigns.payments.gateways.base import (
     GatewayError,
     ReturnUrls,
     donation_metadata,
+    idempotency_key,
 )
 
 #: The Stripe API version this code is written against, sent with every request.
@@ -86,7 +87,7 @@ class StripeGateway:
         try:
             session = self.client.v1.checkout.sessions.create(
                 params=params,  # type: ignore[arg-type]
-                options={"idempotency_key": f"donation:{donation.id}"},
+                options={"idempotency_key": idempotency_key(donation)},
             )
         except stripe.StripeError as exc:
             raise _gateway_error(exc) from exc
@@ -94,13 +95,14 @@ class StripeGateway:
             raise GatewayError("no_url", session.id)
         return Checkout(session_id=session.id, url=session.url)
 
-    def refund(self, donation: Donation, amount_minor: int) -> str:
+    def refund(self, donation: Donation, amount_minor: int, requested_total: int) -> str:
         """Ask Stripe to give back ``amount_minor`` more of the gift.
 
-        The idempotency key names the cumulative amount reached by this refund, so a repeated
-        click refunds once, while a second, later refund of the same size is a new request.
+        The idempotency key names the cumulative amount asked back with this request, which
+        the ledger raises with every request: two quick refunds never share a key (Stripe
+        would answer the second with the first), while a request retried after its answer
+        was lost (and the transaction rolled back) sends the same key and refunds once.
         """
-        target = donation.refunded_minor + amount_minor
         params: dict = {
             "amount": stripe_amount(amount_minor, donation.currency),
             "metadata": donation_metadata(donation),
@@ -115,7 +117,7 @@ class StripeGateway:
         try:
             refund = self.client.v1.refunds.create(
                 params=params,  # type: ignore[arg-type]
-                options={"idempotency_key": f"donation:{donation.id}:refund:{target}"},
+                options={"idempotency_key": idempotency_key(donation, "refund", requested_total)},
             )
         except stripe.StripeError as exc:
             raise _gateway_error(exc) from exc

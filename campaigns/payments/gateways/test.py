@@ -29,13 +29,13 @@ class TestGateway:
             url=url_for("payments.test_checkout", reference=donation.reference),
         )
 
-    def refund(self, donation: Donation, amount_minor: int) -> str:
+    def refund(self, donation: Donation, amount_minor: int, requested_total: int) -> str:
         from campaigns.payments import ledger
 
         refund_id = f"re_test_{secrets.token_hex(12)}"
         event = test_event(
             "charge.refunded",
-            charge_object(donation, amount_refunded=donation.refunded_minor + amount_minor),
+            charge_object(donation, amount_refunded=requested_total),
         )
         ledger.record_event("test", event, json.dumps(event))
         return refund_id

@@ -19,6 +19,7 @@ from campaigns.payments.ledger.entries import (
     record_opening_balance,
     refund_directly,
     refundable_minor,
+    request_refund,
 )
 from campaigns.payments.ledger.events import (
     DUPLICATE,
@@ -60,4 +61,5 @@ __all__ = [
     "record_opening_balance",
     "refund_directly",
     "refundable_minor",
+    "request_refund",
 ]

@@ -10,6 +10,9 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime, time
 
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+
 from campaigns.extensions import db
 from campaigns.models import (
     Campaign,
@@ -39,6 +42,8 @@ class RefundRefused(LedgerError):
     NOT_POSITIVE = "not_positive"
     #: More than what is left of the gift.
     TOO_LARGE = "too_large"
+    #: The refunds changed since the person asking saw them (a second click, another admin).
+    CHANGED = "changed"
 
     def __init__(self, reason: str, left: int) -> None:
         super().__init__(reason)
@@ -179,14 +184,18 @@ def record_offline_gift(
 
 
 def refundable_minor(donation: Donation) -> int:
-    """How much of the gift can still be given back."""
+    """How much of the gift can still be given back: refunds asked of the gateway and not
+    confirmed yet are no longer available."""
     if donation.status not in COUNTED:
         return 0
-    return donation.amount_minor - donation.refunded_minor
+    return max(donation.amount_minor - donation.refund_claimed_minor, 0)
 
 
-def check_refund(donation: Donation, amount_minor: int) -> None:
-    """Refuse a refund of a gift that is not counted, of nothing, or of more than is left."""
+def check_refund(donation: Donation, amount_minor: int, seen_claimed: int | None = None) -> None:
+    """Refuse a refund of a gift that is not counted, of nothing, or of more than is left;
+    with ``seen_claimed``, also one asked for by somebody who saw other refunds than these."""
+    if seen_claimed is not None and seen_claimed != donation.refund_claimed_minor:
+        raise RefundRefused(RefundRefused.CHANGED, refundable_minor(donation))
     left = refundable_minor(donation)
     if left <= 0:
         raise RefundRefused(RefundRefused.NOT_REFUNDABLE, 0)
@@ -199,7 +208,32 @@ def check_refund(donation: Donation, amount_minor: int) -> None:
 
 
 @ledger_entry
-def refund_directly(donation: Donation, amount_minor: int) -> Donation:
+def request_refund(donation: Donation, amount_minor: int, seen_claimed: int | None = None) -> int:
+    """Count a refund about to be asked of the gateway; returns the cumulative amount asked.
+
+    Checked and written under the donation's row lock, so two requests racing each other are
+    checked one after the other and get different totals (which key them at the gateway).
+    The total falls only when the gateway confirms the refund.
+    """
+    if donation.source not in EVENT_PROVIDERS:
+        raise LedgerError("only gateway donations are refunded through a gateway")
+    donation = lock(donation)
+    check_refund(donation, amount_minor, seen_claimed)
+    requested = donation.refund_claimed_minor + amount_minor
+    db.session.execute(
+        sa.update(Donation)
+        .where(Donation.id == donation.id)
+        .values(refund_requested_minor=requested)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(donation, "refund_requested_minor", requested)
+    return requested
+
+
+@ledger_entry
+def refund_directly(
+    donation: Donation, amount_minor: int, seen_claimed: int | None = None
+) -> Donation:
     """Give back part or all of an offline gift (or correct an opening balance).
 
     Gateway donations are refunded through their gateway, and their totals fall when the
@@ -208,7 +242,7 @@ def refund_directly(donation: Donation, amount_minor: int) -> Donation:
     if donation.source in EVENT_PROVIDERS:
         raise LedgerError("gateway donations are refunded through their gateway")
     donation = lock(donation)
-    check_refund(donation, amount_minor)
+    check_refund(donation, amount_minor, seen_claimed)
     refunded = donation.refunded_minor + amount_minor
     status = (
         DonationStatus.REFUNDED

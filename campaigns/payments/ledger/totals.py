@@ -113,6 +113,8 @@ def move(
     before = contribution(old[0], donation.amount_minor, old[1], donor=donor)
     after = contribution(status, donation.amount_minor, refunded, donor=donor)
     values = {"status": status, "refunded_minor": refunded, "disputed": disputed, **fields}
+    # A refund made elsewhere (Stripe's dashboard) is one asked for, too.
+    values["refund_requested_minor"] = max(donation.refund_requested_minor or 0, refunded)
     values["updated_at"] = utcnow()
     result = db.session.execute(
         sa.update(Donation)
