@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -31,6 +32,9 @@ from campaigns.models import (
     User,
 )
 from campaigns.money import AmountError, format_plain, parse_amount
+
+if TYPE_CHECKING:
+    from campaigns.payments.ledger import RefundRefused
 
 PER_PAGE = 50
 
@@ -286,7 +290,7 @@ def refundable_minor(donation: Donation) -> int:
     return ledger.refundable_minor(donation)
 
 
-def _refusal(exc, currency: str) -> ContentError:
+def _refusal(exc: RefundRefused, currency: str) -> ContentError:
     """The admin's words for the ledger's reason to refuse a refund."""
     from campaigns.payments.ledger import RefundRefused
 
