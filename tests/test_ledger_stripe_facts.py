@@ -212,3 +212,19 @@ def test_warning_closed_is_not_a_won_dispute(db, campaign, gift):
     apply(dispute_closed(gift, status="warning_closed"))
     assert gift.status == DonationStatus.DISPUTED
     assert totals(db, campaign) == (0, 0)
+
+
+def test_staff_see_the_contradiction_on_the_donation_page(client, db, make):
+    from campaigns.models import Campaign
+    from tests.test_admin_world import build_world, sign_in
+
+    world = build_world(make, db)
+    campaign = db.session.get(Campaign, world.campaign)
+    donation = make.donation(campaign, amount_minor=2000, source=DonationSource.STRIPE)
+    event = session_event("checkout.session.completed", donation)
+    event["data"]["object"].update(amount_total=1, currency="jpy")
+    db.session.commit()
+    assert deliver(client, event).status_code == 200
+    sign_in(client, world.users["manager"])
+    page = client.get(f"/admin/donations/{donation.id}").get_data(as_text=True)
+    assert "contradicted: currency JPY is not the gift&#39;s USD" in page
