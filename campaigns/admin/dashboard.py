@@ -14,10 +14,11 @@ from sqlalchemy import func, select
 
 from campaigns.admin.access import Ability, scope
 from campaigns.extensions import db
-from campaigns.models import Campaign, Donation, DonationSource, DonationStatus
+from campaigns.models import Campaign, Donation, DonationSource
+from campaigns.models.donation import COUNTED_STATUSES
 
 #: Donations whose (unrefunded) amount is in a campaign's total.
-COUNTED = (DonationStatus.SUCCEEDED, DonationStatus.PARTIALLY_REFUNDED)
+COUNTED = tuple(sorted(COUNTED_STATUSES))
 CHART_DAYS = 30
 
 

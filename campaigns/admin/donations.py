@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -31,6 +32,9 @@ from campaigns.models import (
     User,
 )
 from campaigns.money import AmountError, format_plain, parse_amount
+
+if TYPE_CHECKING:
+    from campaigns.payments.ledger import RefundRefused
 
 PER_PAGE = 50
 
@@ -279,20 +283,39 @@ def record_offline(campaign: Campaign, data: dict, actor: User, today: date | No
     return donation
 
 
-REFUNDABLE = (DonationStatus.SUCCEEDED, DonationStatus.PARTIALLY_REFUNDED)
-
-
 def refundable_minor(donation: Donation) -> int:
-    """What can still be given back."""
-    if donation.status not in REFUNDABLE:
-        return 0
-    return donation.amount_minor - donation.refunded_minor
+    """What can still be given back, as the ledger counts it."""
+    from campaigns.payments import ledger
+
+    return ledger.refundable_minor(donation)
+
+
+def _refusal(exc: RefundRefused, currency: str) -> ContentError:
+    """The admin's words for the ledger's reason to refuse a refund."""
+    from campaigns.payments.ledger import RefundRefused
+
+    if exc.reason == RefundRefused.CHANGED:
+        return ContentError(
+            {
+                "amount": _(
+                    "This donation changed since you confirmed (a refund was already made). "
+                    "Check the amounts and try again."
+                )
+            }
+        )
+    if exc.reason == RefundRefused.NOT_POSITIVE:
+        return ContentError({"amount": _("The amount must be greater than zero.")})
+    if exc.reason == RefundRefused.TOO_LARGE:
+        left = format_plain(exc.left, currency)
+        return ContentError({"amount": _("At most %(amount)s can be refunded.", amount=left)})
+    return ContentError({"amount": _("This donation cannot be refunded.")})
 
 
 def parse_refund(donation: Donation, text: str) -> int:
-    """The amount of a refund the admin asked for, checked against what can be refunded."""
-    left = refundable_minor(donation)
-    if left <= 0:
+    """The amount of a refund the admin asked for, if the ledger would make it."""
+    from campaigns.payments import ledger
+
+    if ledger.refundable_minor(donation) <= 0:
         raise ContentError({"amount": _("This donation cannot be refunded.")})
     try:
         amount = parse_amount(text or "", donation.currency)
@@ -300,17 +323,10 @@ def parse_refund(donation: Donation, text: str) -> int:
         raise ContentError(
             {"amount": _("Write an amount such as 1500 or 1500.50, without the currency sign.")}
         ) from None
-    if amount <= 0:
-        raise ContentError({"amount": _("The amount must be greater than zero.")})
-    if amount > left:
-        raise ContentError(
-            {
-                "amount": _(
-                    "At most %(amount)s can be refunded.",
-                    amount=format_plain(left, donation.currency),
-                )
-            }
-        )
+    try:
+        ledger.check_refund(donation, amount)
+    except ledger.RefundRefused as exc:
+        raise _refusal(exc, donation.currency) from None
     return amount
 
 
@@ -319,8 +335,9 @@ def refund(
 ) -> bool:
     """Give back ``amount_minor`` through the gateway (or the ledger, for offline gifts).
 
-    ``refunded_before`` is what had been refunded when the admin saw the confirmation; if
-    it has changed since (a second click, or another admin), nothing is done.
+    ``refunded_before`` is what had been refunded or asked back when the admin saw the
+    confirmation; if it has changed since (a second click, or another admin), nothing is
+    done. The ledger checks it under the donation's lock.
 
     Returns whether the total has already fallen: at once for offline gifts and the test
     gateway, when Stripe confirms the refund for Stripe payments.
@@ -328,19 +345,16 @@ def refund(
     from campaigns.payments import ledger, services
     from campaigns.payments.gateways import GatewayError
 
-    if refunded_before is not None and refunded_before != str(donation.refunded_minor):
-        raise ContentError(
-            {
-                "amount": _(
-                    "This donation changed since you confirmed (a refund was already made). "
-                    "Check the amounts and try again."
-                )
-            }
+    seen = None
+    if refunded_before is not None:
+        seen = (
+            int(refunded_before) if refunded_before.isascii() and refunded_before.isdigit() else -1
         )
-    amount_minor = parse_refund(donation, format_plain(amount_minor, donation.currency))
     before = donation.refunded_minor
     try:
-        refund_id = services.refund_donation(donation, amount_minor, actor)
+        refund_id = services.refund_donation(donation, amount_minor, actor, seen)
+    except ledger.RefundRefused as exc:
+        raise _refusal(exc, donation.currency) from None
     except ledger.LedgerError:
         raise ContentError(
             {"amount": _("This refund is not possible for this donation as it stands now.")}

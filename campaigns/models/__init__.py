@@ -15,6 +15,7 @@ from campaigns.models.donation import (
     DonationSource,
     DonationStatus,
     Frequency,
+    Installation,
     OfflineMethod,
     PaymentEvent,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "DonationTier",
     "Frequency",
     "ImpactFigure",
+    "Installation",
     "LocalText",
     "LoginAttempt",
     "Membership",

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -37,6 +38,10 @@ class DonationStatus(enum.StrEnum):
     REFUNDED = "refunded"
     PARTIALLY_REFUNDED = "partially_refunded"
     DISPUTED = "disputed"
+
+
+#: Statuses whose money is in the campaign's total (the ledger's rule, stated once).
+COUNTED_STATUSES = frozenset({DonationStatus.SUCCEEDED, DonationStatus.PARTIALLY_REFUNDED})
 
 
 class Frequency(enum.StrEnum):
@@ -77,6 +82,10 @@ class Donation(TimestampMixin, db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     #: What has been given back so far (cumulative, as Stripe reports it).
     refunded_minor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: What has been given back or asked of the gateway to give back (cumulative). Each
+    #: refund request raises it, and is keyed on the value it raises it to, so no two
+    #: requests share an idempotency key however stale ``refunded_minor`` is.
+    refund_requested_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     status: Mapped[DonationStatus] = mapped_column(
         enum_type(DonationStatus),
         default=DonationStatus.PENDING,
@@ -125,6 +134,11 @@ class Donation(TimestampMixin, db.Model):
     )
     parent: Mapped[Donation | None] = relationship(remote_side="Donation.id")
 
+    @property
+    def refund_claimed_minor(self) -> int:
+        """What is refunded or already asked back: the refunds still possible start here."""
+        return max(self.refunded_minor, self.refund_requested_minor or 0)
+
     def __repr__(self) -> str:
         return f"<Donation {self.id} {self.status} {self.amount_minor} {self.currency}>"
 
@@ -147,4 +161,25 @@ class PaymentEvent(db.Model):
     #: What applying it did, in a few words ("succeeded", "ignored: unknown donation").
     outcome: Mapped[str | None] = mapped_column(String(200))
 
+    #: While the event waits for its donation: the payment identifiers it names, so that the
+    #: event that links one of them to a donation finds it by an index (cleared once applied).
+    waiting_session_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    waiting_payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    waiting_charge_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    waiting_subscription_id: Mapped[str | None] = mapped_column(String(255), index=True)
+
     donation: Mapped[Donation | None] = relationship(back_populates="events")
+
+
+class Installation(db.Model):
+    """This database's identity at payment providers: the prefix of its idempotency keys.
+
+    Written once, with a random id, by the migration that creates the table, so two
+    databases that share a Stripe account (staging and production) never send the same
+    key for their own donation 1. ``INSTALLATION_ID`` overrides it, for a restored copy.
+    """
+
+    __tablename__ = "installation"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -79,20 +79,24 @@ def new_gift_source() -> DonationSource:
     return current_gateway().source
 
 
-def refund_donation(donation: Donation, amount_minor: int, actor=None) -> str:
+def refund_donation(
+    donation: Donation, amount_minor: int, actor=None, seen_claimed: int | None = None
+) -> str:
     """Give back ``amount_minor`` (more) of a gift, for the admin console.
 
-    * Stripe: asks Stripe for a refund (with an idempotency key); the total falls when
-      Stripe's ``charge.refunded`` event arrives, never before, so it cannot fall twice.
+    * Stripe: asks Stripe for a refund (with an idempotency key unique to this request); the
+      total falls when Stripe's ``charge.refunded`` event arrives, never before, so it cannot
+      fall twice.
     * Test gateway: the same, except the event is sent at once, so the total falls now.
     * Offline gifts and opening balances: recorded in the ledger directly.
 
-    Raises :class:`ledger.LedgerError` for an impossible refund and :class:`GatewayError`
-    when the gateway refuses; returns the gateway's refund id (or "offline").
+    ``seen_claimed`` is what had been refunded or asked back when the admin confirmed; if
+    that has changed since, nothing is done. Raises :class:`ledger.LedgerError` for an
+    impossible refund and :class:`GatewayError` when the gateway refuses (the caller rolls
+    back, so the request is not counted); returns the gateway's refund id (or "offline").
     """
-    ledger.check_refund(donation, amount_minor)
     if donation.source not in ledger.EVENT_PROVIDERS:
-        ledger.refund_directly(donation, amount_minor)
+        ledger.refund_directly(donation, amount_minor, seen_claimed)
         log.info(
             "Offline refund of %s on donation %s by %s",
             amount_minor,
@@ -100,7 +104,9 @@ def refund_donation(donation: Donation, amount_minor: int, actor=None) -> str:
             getattr(actor, "id", None),
         )
         return "offline"
-    refund_id = gateway_for(donation.source).refund(donation, amount_minor)
+    gateway = gateway_for(donation.source)
+    requested_total = ledger.request_refund(donation, amount_minor, seen_claimed)
+    refund_id = gateway.refund(donation, amount_minor, requested_total)
     log.info(
         "Refund %s of %s requested on donation %s by %s",
         refund_id,

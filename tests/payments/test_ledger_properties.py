@@ -41,8 +41,14 @@ def timelines(draw):
         dispute = draw(st.sampled_from([None, "open", "won", "lost", "inquiry"]))
         if dispute == "inquiry":
             steps.append(("charge.dispute.created", "warning_needs_response"))
+            if draw(st.booleans()):
+                steps.append(("charge.dispute.closed", "warning_closed"))
         elif dispute:
             steps.append(("charge.dispute.created", "needs_response"))
+            if draw(st.booleans()):
+                steps.append(("charge.dispute.funds_withdrawn", "needs_response"))
+            if draw(st.booleans()):
+                steps.append(("charge.dispute.updated", "under_review"))
             if dispute != "open":
                 steps.append(("charge.dispute.closed", dispute))
     return steps
@@ -61,6 +67,10 @@ def materialize(steps, donation) -> list[dict]:
             )
         elif kind == "charge.dispute.created":
             event = stripe_events.dispute_created(donation, status=step[1])
+        elif kind == "charge.dispute.funds_withdrawn":
+            event = stripe_events.dispute_funds_withdrawn(donation, status=step[1])
+        elif kind == "charge.dispute.updated":
+            event = stripe_events.dispute_updated(donation, status=step[1])
         else:
             event = stripe_events.dispute_closed(donation, status=step[1])
         event["id"] = f"evt_{donation.reference}_{n}"

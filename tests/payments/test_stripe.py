@@ -5,13 +5,18 @@ from __future__ import annotations
 import socket
 
 import pytest
+import sqlalchemy as sa
 
-from campaigns.models import Donation, DonationSource, DonationStatus
+from campaigns.models import Donation, DonationSource, DonationStatus, Installation
 from campaigns.payments import ledger, services
 from campaigns.payments.gateways import STRIPE_API_VERSION, GatewayError
 from tests.stripe_server.events import deliver
 
 pytest_plugins = ["tests.stripe_server.fixtures"]
+
+
+def installation(db) -> str:
+    return db.session.scalar(sa.select(Installation.id))
 
 
 def gift(**overrides) -> dict:
@@ -55,7 +60,7 @@ def test_one_time_gift_creates_a_checkout_session_as_the_contract_says(
     assert "recurring" not in item["price_data"]
     assert params["success_url"] == f"http://localhost/donations/{donation.reference}/thanks"
     assert params["cancel_url"] == f"http://localhost/donations/{donation.reference}/cancelled"
-    assert headers["Idempotency-Key"] == f"donation:{donation.id}"
+    assert headers["Idempotency-Key"] == f"{installation(db)}:donation:{donation.id}"
     assert headers["Stripe-Version"] == STRIPE_API_VERSION == "2023-08-16"
 
 
@@ -157,22 +162,27 @@ def test_refund_waits_for_stripe_and_then_lowers_the_total(
     (call,) = stripe_server.calls("/v1/refunds")
     assert call["params"]["payment_intent"] == donation.payment_intent_id
     assert call["params"]["amount"] == 1000
-    assert call["headers"]["Idempotency-Key"] == f"donation:{donation.id}:refund:1000"
+    key = f"{installation(db)}:donation:{donation.id}:refund:1000"
+    assert call["headers"]["Idempotency-Key"] == key
     # Nothing moves until Stripe confirms the refund.
     db.session.refresh(campaign)
     assert campaign.raised_minor == 2500
 
-    # A second click before the confirmation is the same request: Stripe replays it.
-    assert services.refund_donation(donation, 1000, admin) == refund_id
-    (event,) = stripe_server.take_outbox()
-    assert event["type"] == "charge.refunded"
-    assert deliver(client, event).status_code == 200
+    # A second refund before the confirmation is a new request, with a key of its own.
+    second_id = services.refund_donation(donation, 500, admin)
+    assert second_id != refund_id
+    calls = stripe_server.calls("/v1/refunds")
+    assert calls[1]["headers"]["Idempotency-Key"] == key.replace(":1000", ":1500")
+    events = stripe_server.take_outbox()
+    assert [e["type"] for e in events] == ["charge.refunded"] * 2
+    for event in reversed(events):
+        assert deliver(client, event).status_code == 200
     db.session.refresh(campaign)
     db.session.refresh(donation)
     assert donation.status == DonationStatus.PARTIALLY_REFUNDED
-    assert (campaign.raised_minor, campaign.donor_count) == (1500, 1)
+    assert (campaign.raised_minor, campaign.donor_count) == (1000, 1)
 
-    services.refund_donation(donation, 1500, admin)
+    services.refund_donation(donation, 1000, admin)
     (event,) = stripe_server.take_outbox()
     deliver(client, event)
     db.session.refresh(campaign)

@@ -133,6 +133,14 @@ def dispute_closed(donation, *, status: str = "won") -> dict:
     return event("charge.dispute.closed", dispute(donation, status))
 
 
+def dispute_updated(donation, *, status: str = "under_review") -> dict:
+    return event("charge.dispute.updated", dispute(donation, status))
+
+
+def dispute_funds_withdrawn(donation, *, status: str = "needs_response") -> dict:
+    return event("charge.dispute.funds_withdrawn", dispute(donation, status))
+
+
 def invoice_paid(
     parent,
     invoice_id: str,

@@ -1,0 +1,140 @@
+"""Stripe Checkout through the official library, with the API version pinned.
+
+Stripe tells the ledger what happened through its webhooks (read by ``stripe_events``).
+"""
+
+from __future__ import annotations
+
+import stripe
+
+from campaigns.models import Donation, DonationSource, Frequency
+from campaigns.payments.gateways.base import (
+    Checkout,
+    GatewayError,
+    ReturnUrls,
+    donation_metadata,
+    idempotency_key,
+)
+
+#: The Stripe API version this code is written against, sent with every request.
+STRIPE_API_VERSION = "2023-08-16"
+#: Seconds to connect to Stripe, and to wait for its answer.
+STRIPE_TIMEOUT = (5, 25)
+
+
+def stripe_amount(amount_minor: int, currency: str) -> int:
+    """The amount as Stripe takes it: minor units, which for the three-decimal currencies must
+    be a multiple of 10 (the donate form refuses other amounts, so this only checks)."""
+    from campaigns.money import STRIPE_THREE_DECIMAL
+
+    if currency in STRIPE_THREE_DECIMAL and amount_minor % 10:
+        raise GatewayError("invalid_amount", f"{amount_minor} {currency} is not a multiple of 10")
+    return amount_minor
+
+
+class StripeGateway:
+    """Stripe Checkout through the official library, with the API version pinned."""
+
+    source = DonationSource.STRIPE
+
+    def __init__(self, client: stripe.StripeClient) -> None:
+        self.client = client
+
+    @classmethod
+    def from_config(cls, config) -> StripeGateway:
+        base = config.get("STRIPE_API_BASE")
+        client = stripe.StripeClient(
+            config["STRIPE_SECRET_KEY"],
+            stripe_version=STRIPE_API_VERSION,
+            base_addresses={"api": base.rstrip("/")} if base else None,
+            max_network_retries=config.get("STRIPE_MAX_NETWORK_RETRIES", 2),
+            # A donor is waiting on the other end: give up well before a proxy's timeout
+            # (the library's own default is 80 seconds).
+            http_client=stripe.RequestsClient(timeout=STRIPE_TIMEOUT),
+        )
+        return cls(client)
+
+    def checkout_params(self, donation: Donation, urls: ReturnUrls, title: str) -> dict:
+        """The Checkout Session for one gift (one-time, or monthly as a subscription)."""
+        metadata = donation_metadata(donation)
+        price_data: dict = {
+            "currency": donation.currency.lower(),
+            "unit_amount": stripe_amount(donation.amount_minor, donation.currency),
+            "product_data": {"name": title[:250]},
+        }
+        params: dict = {
+            "client_reference_id": str(donation.id),
+            "metadata": metadata,
+            "line_items": [{"price_data": price_data, "quantity": 1}],
+            "success_url": urls.success,
+            "cancel_url": urls.cancel,
+            "locale": "auto",
+        }
+        if donation.donor_email:
+            params["customer_email"] = donation.donor_email
+        if donation.frequency == Frequency.MONTHLY:
+            price_data["recurring"] = {"interval": "month"}
+            params["mode"] = "subscription"
+            params["subscription_data"] = {"metadata": metadata}
+        else:
+            params["mode"] = "payment"
+            params["submit_type"] = "donate"
+            params["payment_intent_data"] = {"metadata": metadata, "description": title[:250]}
+        return params
+
+    def start_checkout(self, donation: Donation, urls: ReturnUrls, title: str) -> Checkout:
+        params = self.checkout_params(donation, urls, title)
+        try:
+            session = self.client.v1.checkout.sessions.create(
+                params=params,  # type: ignore[arg-type]
+                options={"idempotency_key": idempotency_key(donation)},
+            )
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
+        if not session.url:
+            raise GatewayError("no_url", session.id)
+        return Checkout(session_id=session.id, url=session.url)
+
+    def refund(self, donation: Donation, amount_minor: int, requested_total: int) -> str:
+        """Ask Stripe to give back ``amount_minor`` more of the gift.
+
+        The idempotency key names the cumulative amount asked back with this request, which
+        the ledger raises with every request: two quick refunds never share a key (Stripe
+        would answer the second with the first), while a request retried after its answer
+        was lost (and the transaction rolled back) sends the same key and refunds once.
+        """
+        params: dict = {
+            "amount": stripe_amount(amount_minor, donation.currency),
+            "metadata": donation_metadata(donation),
+            "reason": "requested_by_customer",
+        }
+        if donation.payment_intent_id:
+            params["payment_intent"] = donation.payment_intent_id
+        elif donation.charge_id:
+            params["charge"] = donation.charge_id
+        else:
+            raise GatewayError("no_payment", "the gift has no Stripe payment to refund")
+        try:
+            refund = self.client.v1.refunds.create(
+                params=params,  # type: ignore[arg-type]
+                options={"idempotency_key": idempotency_key(donation, "refund", requested_total)},
+            )
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
+        return refund.id
+
+
+def _gateway_error(exc: stripe.StripeError) -> GatewayError:
+    if isinstance(exc, stripe.APIConnectionError):
+        kind = "network"
+    elif isinstance(exc, stripe.AuthenticationError | stripe.PermissionError):
+        kind = "bad_key"
+    elif isinstance(exc, stripe.CardError):
+        kind = "declined"
+    elif isinstance(exc, stripe.RateLimitError):
+        kind = "rate_limited"
+    elif isinstance(exc, stripe.InvalidRequestError | stripe.IdempotencyError):
+        kind = "invalid_request"
+    else:
+        kind = "stripe_error"
+    return GatewayError(kind, f"{type(exc).__name__}: {exc.user_message or exc}")
