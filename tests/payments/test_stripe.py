@@ -7,9 +7,10 @@ import socket
 import pytest
 import sqlalchemy as sa
 
-from campaigns.models import Donation, DonationSource, DonationStatus, Installation
+from campaigns.models import DonationSource, DonationStatus, Installation
 from campaigns.payments import ledger, services
 from campaigns.payments.gateways import STRIPE_API_VERSION, GatewayError
+from tests.payments.gifts import donate, gift
 from tests.stripe_server.events import deliver
 
 pytest_plugins = ["tests.stripe_server.fixtures"]
@@ -17,23 +18,6 @@ pytest_plugins = ["tests.stripe_server.fixtures"]
 
 def installation(db) -> str:
     return db.session.scalar(sa.select(Installation.id))
-
-
-def gift(**overrides) -> dict:
-    data = {"amount": "25", "frequency": "once", "name": "Sami", "email": "sami@example.org"}
-    data.update(overrides)
-    return data
-
-
-def donate(client, db, campaign, **overrides):
-    response = client.post(f"/campaigns/{campaign.slug}/donate", data=gift(**overrides))
-    donation = (
-        db.session.query(Donation)
-        .filter_by(campaign_id=campaign.id)
-        .order_by(Donation.id.desc())
-        .first()
-    )
-    return response, donation
 
 
 def test_one_time_gift_creates_a_checkout_session_as_the_contract_says(

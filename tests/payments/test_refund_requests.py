@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from campaigns.catalog import ContentError
 from campaigns.models import Installation
 from campaigns.payments import ledger, services
+from tests.payments.gifts import donate
 from tests.stripe_server.events import deliver
-from tests.test_payments_stripe import donate
 
 pytest_plugins = ["tests.stripe_server.fixtures"]
 

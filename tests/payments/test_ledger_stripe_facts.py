@@ -216,7 +216,7 @@ def test_warning_closed_is_not_a_won_dispute(db, campaign, gift):
 
 def test_staff_see_the_contradiction_on_the_donation_page(client, db, make):
     from campaigns.models import Campaign
-    from tests.test_admin_world import build_world, sign_in
+    from tests.admin.world import build_world, sign_in
 
     world = build_world(make, db)
     campaign = db.session.get(Campaign, world.campaign)
