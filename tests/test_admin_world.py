@@ -52,9 +52,13 @@ def sign_in(client, user_id: int | None) -> None:
     g.pop("_login_user", None)
     if user_id is None:
         return
+    from campaigns.admin.auth import SESSION_VERSION_KEY
+    from campaigns.extensions import db
+
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
+        session[SESSION_VERSION_KEY] = db.session.get(User, user_id).session_version
 
 
 @dataclass
