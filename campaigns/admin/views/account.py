@@ -102,6 +102,8 @@ def _password_changed():
     """Every other session ended with the old password; this one goes on."""
     auth.keep_this_session(current_user)
     flash(_("Your password has been changed."), "success")
+    if members.invitations_for(current_user):
+        return redirect(url_for("admin.invitation_list"))
     return redirect(url_for("admin.dashboard"))
 
 
