@@ -224,3 +224,26 @@ def test_the_invitations_page_in_arabic(client, db, world):
     page = client.get("/ar/admin/invitations/").get_data(as_text=True)
     assert "الدعوات" in page and "قبول" in page and "رفض" in page
     assert "invites you" not in page
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/admin/invitations/"),
+        ("POST", "/admin/invitations/{id}/accept"),
+        ("POST", "/admin/invitations/{id}/decline"),
+        ("POST", "/admin/organizations/{org}/invitations/{id}/withdraw"),
+        ("POST", "/admin/account/sessions/end"),
+    ],
+)
+def test_anonymous_visitors_are_asked_to_sign_in(client, db, world, method, path):
+    sign_in(client, world.users["manager"])
+    invite(client, world, "nobody@example.org")
+    invitation = invitations_of(db, "nobody@example.org")[0]
+    sign_in(client, None)
+    client.post("/admin/logout")
+    url = path.format(id=invitation.id, org=world.org)
+    response = client.open(url, method=method)
+    assert response.status_code == 302
+    assert "/admin/login" in response.headers["Location"]
+    assert len(invitations_of(db, "nobody@example.org")) == 1

@@ -235,8 +235,8 @@ def authenticate(
     the account's and the address's. A missing account costs the same time as a wrong
     password, so the answer does not tell which emails exist.
 
-    The failure is recorded in the session and answered with a page of status 200, so
-    that the request's commit keeps it.
+    A failed attempt is answered with a page of status 200 (not an error status), so
+    that the request's commit keeps its row.
     """
     email = normalize_email(email)
     address = address or "unknown"

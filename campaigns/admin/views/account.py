@@ -16,7 +16,8 @@ from campaigns.extensions import db
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in; repeated failures for an account or from an address are refused a while."""
+    """Sign in; repeated failures for an account or from an address are refused a while,
+    except in a browser that signed in to the account before (its device cookie)."""
     if current_user.is_authenticated:
         return redirect(safe_next())
     form = LoginForm()
