@@ -7,9 +7,10 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from campaigns.csrf import MaskedCSRFProtect
 
 #: Stable constraint names, so that migrations can drop and alter them on every database.
 NAMING_CONVENTION = {
@@ -27,7 +28,7 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
-csrf = CSRFProtect()
+csrf = MaskedCSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
 #: Request limits on the endpoints people could abuse (gifts, sign-in); counters live in

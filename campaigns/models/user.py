@@ -45,6 +45,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Carried in every session and compared on each request: raising it ends every
+    #: session signed in before (sign-out, a new password, "sign out everywhere").
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Set for a temporary password handed over by a manager: the console stays closed
+    #: until its owner chooses their own.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -72,6 +78,28 @@ class Membership(db.Model):
     organization: Mapped[Organization] = relationship()
 
 
+class Invitation(TimestampMixin, db.Model):
+    """A role in an organization offered to an account, which accepts or declines it.
+
+    Nobody is attached to an organization without saying yes, and the manager who invites
+    sees the same answer whether or not the account existed before.
+    """
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("user_id", "organization_id", name="uq_invitations_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(enum_type(Role, 20))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    organization: Mapped[Organization] = relationship()
+
+
 class LoginAttempt(db.Model):
     """One sign-in attempt, kept to slow down password guessing per account and address."""
 
@@ -81,6 +109,9 @@ class LoginAttempt(db.Model):
     email: Mapped[str] = mapped_column(String(254), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
+    #: The nonce of the valid device cookie the browser presented for this account, or
+    #: None for a browser not known to it: failures count against one or the other.
+    device: Mapped[str | None] = mapped_column(String(32), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 

@@ -19,6 +19,7 @@ from campaigns.models import (
     Role,
     User,
 )
+from campaigns.models.user import Invitation
 from tests.admin.world import fresh, sign_in
 
 
@@ -291,12 +292,15 @@ def members_of(db, org_id):
     }
 
 
-def test_manager_adds_an_existing_account(client, db, manager):
+def test_manager_invites_an_existing_account(client, db, manager):
+    """The account joins once it accepts (tests/admin/test_members.py)."""
     url = f"/admin/organizations/{manager.org}/members"
     data = {"email": "Nobody@Example.org", "role": "editor"}
-    assert client.post(url, data=data).status_code == 302
-    assert members_of(db, manager.org)["nobody@example.org"] is Role.EDITOR
-    assert db.session.query(AuditEntry).filter_by(action="member.add").count() == 1
+    assert client.post(url, data=data).status_code == 200
+    assert "nobody@example.org" not in members_of(db, manager.org)
+    invitation = db.session.query(Invitation).one()
+    assert (invitation.user.email, invitation.role) == ("nobody@example.org", Role.EDITOR)
+    assert db.session.query(AuditEntry).filter_by(action="member.invite").count() == 1
 
 
 def test_manager_creates_an_account_with_a_temporary_password(client, db, manager):
@@ -311,7 +315,9 @@ def test_manager_creates_an_account_with_a_temporary_password(client, db, manage
 
     assert verify_password(user.password_hash, password)
     assert not user.is_platform_admin
-    assert members_of(db, manager.org)["new@example.org"] is Role.MANAGER
+    assert user.must_change_password
+    invitation = db.session.query(Invitation).one()
+    assert (invitation.user_id, invitation.role) == (user.id, Role.MANAGER)
 
 
 def test_adding_someone_twice_is_refused(client, db, manager):

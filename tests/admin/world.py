@@ -40,9 +40,23 @@ def sign_in(client, user_id: int | None) -> None:
     g.pop("_login_user", None)
     if user_id is None:
         return
+    from campaigns.admin.auth import SESSION_VERSION_KEY
+    from campaigns.extensions import db
+
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
+        session[SESSION_VERSION_KEY] = db.session.get(User, user_id).session_version
+
+
+def request(client, method, url, **kwargs):
+    """One request as a browser makes it: nothing remembered from another client's."""
+    g.pop("_login_user", None)
+    return client.open(url, method=method, **kwargs)
+
+
+def console(client) -> int:
+    return request(client, "GET", "/admin/").status_code
 
 
 def fresh(db, model, id_):

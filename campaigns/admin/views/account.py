@@ -1,11 +1,11 @@
-"""Signing in and out, and changing one's own password."""
+"""Signing in and out, one's own password, and ending one's other sessions."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from campaigns.admin import auth, bp, members
 from campaigns.admin.forms import ButtonForm, LoginForm, PasswordForm
@@ -16,7 +16,8 @@ from campaigns.extensions import db
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in; repeated failures for an account or from an address are refused a while."""
+    """Sign in; repeated failures for an account or from an address are refused a while,
+    except in a browser that signed in to the account before (its device cookie)."""
     if current_user.is_authenticated:
         return redirect(safe_next())
     form = LoginForm()
@@ -24,7 +25,12 @@ def login():
     if form.validate_on_submit():
         address = request.remote_addr or "unknown"
         try:
-            user = auth.authenticate(form.email.data, form.password.data, address)
+            user = auth.authenticate(
+                form.email.data,
+                form.password.data,
+                address,
+                request.cookies.get(auth.DEVICE_COOKIE),
+            )
         except auth.Throttled as exc:
             form.form_errors.append(
                 ngettext(
@@ -39,15 +45,20 @@ def login():
         else:
             db.session.commit()
             if user is not None:
-                target = safe_next()
-                # A new session: nothing from before signing in is carried over.
-                session.clear()
-                login_user(user)
-                return redirect(target)
+                return _signed_in(user)
             form.form_errors.append(_("The email or password is not right."))
     elif request.method == "POST":
         status = 400
     return render_template("admin/login.html", form=form), status
+
+
+def _signed_in(user):
+    """The answer to a successful sign-in: a new session, and a device cookie."""
+    target = safe_next()
+    auth.start_session(user)
+    response = redirect(target)
+    auth.remember_device(response, user)
+    return response
 
 
 @bp.post("/logout")
@@ -80,7 +91,47 @@ def change_password():
             errors = attach_errors(form, exc.errors)
         else:
             db.session.commit()
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("admin.dashboard"))
+            return _password_changed()
     status = 422 if form.errors or errors else 200
-    return render_template("admin/password.html", form=form, errors=errors), status
+    page = render_template(
+        "admin/password.html", form=form, errors=errors, button=ButtonForm(formdata=None)
+    )
+    return page, status
+
+
+def _password_changed():
+    """Every other session ended with the old password; this one goes on."""
+    auth.keep_this_session(current_user)
+    flash(_("Your password has been changed."), "success")
+    if members.invitations_for(current_user):
+        return redirect(url_for("admin.invitation_list"))
+    return redirect(url_for("admin.dashboard"))
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def end_other_sessions():
+    """Sign out everywhere else: every other browser holding a session of this account."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    auth.end_other_sessions(current_user)
+    db.session.commit()
+    flash(_("Every other session of your account has been signed out."), "success")
+    return redirect(url_for("admin.change_password"))
+
+
+#: What an account with a temporary password may still reach.
+_BEFORE_OWN_PASSWORD = frozenset({"admin.change_password", "admin.logout", "admin.login"})
+
+
+@bp.before_request
+def own_password_first():
+    """A temporary password opens only the page that replaces it."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in _BEFORE_OWN_PASSWORD
+    ):
+        flash(_("Choose your own password before you continue."), "info")
+        return redirect(url_for("admin.change_password"))
+    return None

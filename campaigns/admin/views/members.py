@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from campaigns.admin import access, bp, members, organizations
 from campaigns.admin.access import Ability
@@ -20,6 +21,7 @@ from campaigns.admin.forms import (
 from campaigns.admin.views.support import attach_errors, wants_preview
 from campaigns.catalog import ContentError
 from campaigns.extensions import db
+from campaigns.i18n import localized
 from campaigns.models import Organization
 
 
@@ -102,42 +104,101 @@ def organization_logo(organization_id: int):
 @bp.route("/organizations/<int:organization_id>/members", methods=["GET", "POST"])
 @access.require(Ability.MONEY)
 def member_list(organization_id: int):
-    """Members and their roles; the form adds an existing account or creates one."""
+    """Members, their roles and open invitations; the form invites an email, with the
+    same answer whether or not it has an account."""
     organization = access.organization_or_404(organization_id, Ability.MONEY)
     form = MemberAddForm()
     errors: list[str] = []
     new_password = None
-    added = None
+    invited = None
     if form.validate_on_submit():
         try:
-            added, new_password = members.add_member(
-                organization, form.email.data, form.role.data, form.name.data
+            invited, new_password = members.add_member(
+                organization, form.email.data, form.role.data, form.name.data, current_user
             )
         except ContentError as exc:
             db.session.rollback()
             errors = attach_errors(form, exc.errors)
         else:
             db.session.commit()
-            if new_password is None:
-                flash(_("%(email)s was added.", email=added.user.email), "success")
-                return redirect(url_for("admin.member_list", organization_id=organization_id))
             # The temporary password is shown once, on this page, and never stored in clear.
             form = MemberAddForm(formdata=None)
     status = 422 if request.method == "POST" and (form.errors or errors) else 200
-    return (
-        render_template(
-            "admin/members.html",
-            organization=organization,
-            members=members.members(organization),
-            form=form,
-            errors=errors,
-            added=added,
-            new_password=new_password,
-            button=ButtonForm(),
-            role_names=ROLE_NAMES,
-        ),
-        status,
+    return _members_page(organization, form, errors, invited, new_password), status
+
+
+def _members_page(organization, form, errors, invited, new_password):
+    return render_template(
+        "admin/members.html",
+        organization=organization,
+        members=members.members(organization),
+        invitations=members.invitations(organization),
+        form=form,
+        errors=errors,
+        invited=invited,
+        new_password=new_password,
+        button=ButtonForm(),
+        role_names=ROLE_NAMES,
     )
+
+
+@bp.post("/organizations/<int:organization_id>/invitations/<int:invitation_id>/withdraw")
+@access.require(Ability.MONEY)
+def invitation_withdraw(organization_id: int, invitation_id: int):
+    """Take back an invitation nobody answered yet."""
+    organization = access.organization_or_404(organization_id, Ability.MONEY)
+    try:
+        invitation = members.invitation_of_organization(organization, invitation_id)
+    except LookupError:
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    members.withdraw_invitation(organization, invitation)
+    db.session.commit()
+    flash(_("The invitation was withdrawn."), "success")
+    return redirect(url_for("admin.member_list", organization_id=organization_id))
+
+
+@bp.context_processor
+def invitation_count():
+    """How many invitations wait for the signed-in account, for the console's menu."""
+    if not current_user.is_authenticated:
+        return {"admin_invitation_count": 0}
+    return {"admin_invitation_count": len(members.invitations_for(current_user))}
+
+
+@bp.get("/invitations/")
+@login_required
+def invitation_list():
+    """The organizations that invited the signed-in account, to accept or decline."""
+    return render_template(
+        "admin/invitations.html",
+        invitations=members.invitations_for(current_user),
+        button=ButtonForm(),
+        role_names=ROLE_NAMES,
+    )
+
+
+@bp.post("/invitations/<int:invitation_id>/<any(accept, decline):answer>")
+@login_required
+def invitation_answer(invitation_id: int, answer: str):
+    """Join an organization that invited this account, or say no."""
+    try:
+        invitation = members.invitation_for(current_user, invitation_id)
+    except LookupError:
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    name = str(localized(invitation.organization, "name"))
+    if answer == "accept":
+        members.accept_invitation(current_user, invitation)
+        message = _("You joined %(name)s.", name=name)
+    else:
+        members.decline_invitation(current_user, invitation)
+        message = _("You declined the invitation of %(name)s.", name=name)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("admin.invitation_list"))
 
 
 @bp.post("/organizations/<int:organization_id>/members/<int:membership_id>/role")
