@@ -10,6 +10,7 @@ import stripe
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 
+from campaigns import unit_of_work
 from campaigns.extensions import csrf, db, limiter
 from campaigns.i18n import current_language
 from campaigns.models import Campaign, CampaignState, Donation, DonationSource, DonationStatus
@@ -73,17 +74,17 @@ def donate(slug: str):
     donation = ledger.open_donation(
         campaign, source=source, locale=current_language(), **form.gift()
     )
-    # The pending donation is committed before the gateway hears of it: its id goes into
-    # the payment's metadata and must never be handed to another gift by a rollback.
-    db.session.commit()
+    unit_of_work.commit_early(
+        "the pending donation's id goes into the payment's metadata: a rollback must never "
+        "hand it to another gift"
+    )
     try:
         checkout = services.start_checkout(donation)
     except gateways.GatewayError:
-        db.session.commit()
+        unit_of_work.commit_early("the donation marked failed outlives the 502 page")
         return render_template(
             "payments/checkout_failed.html", campaign=campaign, donation=donation
         ), 502
-    db.session.commit()
     return redirect(checkout.url, 303)
 
 
@@ -154,7 +155,6 @@ def test_checkout_submit(reference: str):
     if action not in ("pay", "decline"):
         abort(400)
     services.settle_test_checkout(donation, paid=action == "pay")
-    db.session.commit()
     return redirect(services.return_urls(donation).success, 303)
 
 

@@ -9,6 +9,7 @@ from flask import abort, current_app, render_template, request, url_for
 from campaigns.i18n import localized
 from campaigns.media import image_url
 from campaigns.models import Campaign, Sector
+from campaigns.paging import page_number
 from campaigns.payments.forms import DonateForm
 from campaigns.payments.services import gift_refusal
 from campaigns.public import bp, services
@@ -40,7 +41,7 @@ def home():
 def campaign_list():
     """Published and ended campaigns, filtered with a plain GET form."""
     filters = services.CampaignFilters.from_args(request.args)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     return render_template(
         "public/campaign_list.html",
         filters=filters,

@@ -9,9 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from campaigns.admin import auth, bp, members
 from campaigns.admin.forms import ButtonForm, LoginForm, PasswordForm
-from campaigns.admin.views.support import attach_errors, safe_next
-from campaigns.catalog import ContentError
-from campaigns.extensions import db
+from campaigns.admin.views.support import attempt, safe_next
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -37,7 +35,6 @@ def login():
             )
             status = 429
         else:
-            db.session.commit()
             if user is not None:
                 target = safe_next()
                 # A new session: nothing from before signing in is carried over.
@@ -57,7 +54,6 @@ def logout():
         abort(400)
     if current_user.is_authenticated:
         auth.sign_out(current_user)
-        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -71,16 +67,16 @@ def change_password():
     form = PasswordForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        try:
-            members.change_password(
-                current_user, form.current_password.data, form.new_password.data
-            )
-        except ContentError as exc:
-            db.session.rollback()
-            errors = attach_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        changed = attempt(
+            form,
+            members.change_password,
+            current_user,
+            form.current_password.data,
+            form.new_password.data,
+        )
+        if not changed.refused:
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("admin.dashboard"))
+        errors = changed.errors
     status = 422 if form.errors or errors else 200
     return render_template("admin/password.html", form=form, errors=errors), status

@@ -10,11 +10,11 @@ from wtforms.fields.choices import SelectChoice
 from campaigns.admin import access, bp, content
 from campaigns.admin.access import Ability
 from campaigns.admin.forms import ButtonForm, UpdateForm
-from campaigns.admin.views.support import attach_errors, wants_preview
-from campaigns.catalog import ContentError
+from campaigns.admin.views.support import attempt, wants_preview
 from campaigns.extensions import db
 from campaigns.i18n import localized as loc
 from campaigns.models import Campaign, Update
+from campaigns.paging import record_id
 
 
 def _campaign_choices(organization_ids: set[int] | None) -> list[SelectChoice]:
@@ -49,7 +49,7 @@ def _update_page(update: Update | None):
             else "",
         }
     elif update is None and request.method == "GET":
-        data = {"campaign": request.args.get("campaign", 0, type=int)}
+        data = {"campaign": request.args.get("campaign", 0, type=record_id)}
     form = UpdateForm(data=data)
     if update is None:
         form.organization.choices = [
@@ -69,17 +69,18 @@ def _update_page(update: Update | None):
             organization = access.organization_or_404(form.organization.data, Ability.CONTENT)
         else:
             organization = update.organization
-        try:
-            saved = content.save_update(
-                update, form.data, organization=organization, campaign=campaign
-            )
-        except ContentError as exc:
-            db.session.rollback()
-            errors = attach_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        saved = attempt(
+            form,
+            content.save_update,
+            update,
+            form.data,
+            organization=organization,
+            campaign=campaign,
+        )
+        if not saved.refused:
             flash(_("The update was saved."), "success")
-            return redirect(url_for("admin.update_edit", update_id=saved.id))
+            return redirect(url_for("admin.update_edit", update_id=saved.value.id))
+        errors = saved.errors
     status = 422 if request.method == "POST" and not preview else 200
     page = render_template(
         "admin/update_form.html",
@@ -101,7 +102,7 @@ def update_list():
         Update.organization_id,
         Ability.CONTENT,
     )
-    campaign_id = request.args.get("campaign", type=int)
+    campaign_id = request.args.get("campaign", type=record_id)
     campaign = access.campaign_or_404(campaign_id) if campaign_id else None
     if campaign is not None:
         query = query.where(Update.campaign_id == campaign.id)
@@ -139,7 +140,6 @@ def update_action(update_id: int, action: str):
     else:
         content.delete_update(update)
         message = _("The update was deleted.")
-    db.session.commit()
     flash(message, "success")
     if action == "delete":
         return redirect(url_for("admin.update_list"))
