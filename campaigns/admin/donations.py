@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -122,6 +123,9 @@ def page_of(filters: Filters, page: int):
 
 #: Characters that make a spreadsheet read a cell as a formula (or shift it into one).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A formula start right after a character some spreadsheet splits cells (or rows) on:
+#: ``1;=HYPERLINK(...)`` is two cells, the second a formula, where ``;`` separates lists.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([;,\t\r\n])(?=[=+\-@\t\r])")
 
 EXPORT_COLUMNS = (
     "id", "reference", "date_utc", "campaign", "amount", "refunded", "currency", "status",
@@ -131,8 +135,10 @@ EXPORT_COLUMNS = (
 
 
 def safe_cell(value) -> str:
-    """A cell as text, with a leading apostrophe where a spreadsheet would see a formula."""
+    """A cell as text, with an apostrophe wherever a spreadsheet would see a formula start:
+    at the beginning, and after each separator it might split the cell on."""
     text = "" if value is None else str(value)
+    text = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", text)
     if text.startswith(_FORMULA_START):
         return "'" + text
     return text
