@@ -306,19 +306,22 @@ def chapter_list(campaign_id: int):
     return render_template("admin/chapters.html", campaign=campaign, button=ButtonForm())
 
 
+def _chapter_data(chapter) -> dict | None:
+    if chapter is None:
+        return None
+    return {
+        "happened_on": content.chapter_date_text(chapter),
+        "title_en": chapter.title_en,
+        "title_ar": chapter.title_ar,
+        "body_en": chapter.body_en,
+        "body_ar": chapter.body_ar,
+        "position": chapter.position,
+    }
+
+
 def _chapter_page(campaign: Campaign, chapter, saved_message: str):
     """The chapter form: preview, save (then back to the list), or show what is wrong."""
-    data = None
-    if chapter is not None:
-        data = {
-            "happened_on": content.chapter_date_text(chapter),
-            "title_en": chapter.title_en,
-            "title_ar": chapter.title_ar,
-            "body_en": chapter.body_en,
-            "body_ar": chapter.body_ar,
-            "position": chapter.position,
-        }
-    form = ChapterForm(data=data)
+    form = ChapterForm(data=_chapter_data(chapter))
     errors: list[str] = []
     preview = request.method == "POST" and wants_preview()
     if preview:

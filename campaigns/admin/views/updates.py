@@ -32,25 +32,28 @@ def _chosen_campaign(form) -> Campaign | None:
     return access.campaign_or_404(form.campaign.data)
 
 
-def _update_page(update: Update | None):
-    """Create or edit: preview, save, or show what is wrong beside each field."""
-    data = None
-    if update is not None and request.method == "GET":
-        data = {
-            "campaign": update.campaign_id or 0,
-            "category": update.category.value,
-            "slug": update.slug,
-            "title_en": update.title_en,
-            "title_ar": update.title_ar,
-            "body_en": update.body_en,
-            "body_ar": update.body_ar,
-            "published_at": update.published_at.strftime("%Y-%m-%d %H:%M")
-            if update.published_at
-            else "",
-        }
-    elif update is None and request.method == "GET":
-        data = {"campaign": request.args.get("campaign", 0, type=record_id)}
-    form = UpdateForm(data=data)
+def _update_data(update: Update | None) -> dict | None:
+    """What the form shows on a GET: the stored update, or the campaign asked for."""
+    if request.method != "GET":
+        return None
+    if update is None:
+        return {"campaign": request.args.get("campaign", 0, type=record_id)}
+    published = update.published_at
+    return {
+        "campaign": update.campaign_id or 0,
+        "category": update.category.value,
+        "slug": update.slug,
+        "title_en": update.title_en,
+        "title_ar": update.title_ar,
+        "body_en": update.body_en,
+        "body_ar": update.body_ar,
+        "published_at": published.strftime("%Y-%m-%d %H:%M") if published else "",
+    }
+
+
+def _update_form(update: Update | None) -> UpdateForm:
+    """The form, with the organizations (new updates only) and campaigns to choose from."""
+    form = UpdateForm(data=_update_data(update))
     if update is None:
         form.organization.choices = [
             SelectChoice(o.id, str(loc(o, "name"))) for o in access.organizations(Ability.CONTENT)
@@ -59,24 +62,30 @@ def _update_page(update: Update | None):
     else:
         del form.organization
         form.campaign.choices = _campaign_choices({update.organization_id})
+    return form
+
+
+def _save_update(form, update: Update | None):
+    """Save the form's update where it belongs: the update's own organization when it
+    exists, the chosen one (checked) when it is new."""
+    campaign = _chosen_campaign(form)
+    if update is None:
+        organization = access.organization_or_404(form.organization.data, Ability.CONTENT)
+    else:
+        organization = update.organization
+    where = {"organization": organization, "campaign": campaign}
+    return attempt(form, content.save_update, update, form.data, **where)
+
+
+def _update_page(update: Update | None):
+    """Create or edit: preview, save, or show what is wrong beside each field."""
+    form = _update_form(update)
     errors: list[str] = []
     preview = request.method == "POST" and wants_preview()
     if preview:
         form.validate()
     elif form.validate_on_submit():
-        campaign = _chosen_campaign(form)
-        if update is None:
-            organization = access.organization_or_404(form.organization.data, Ability.CONTENT)
-        else:
-            organization = update.organization
-        saved = attempt(
-            form,
-            content.save_update,
-            update,
-            form.data,
-            organization=organization,
-            campaign=campaign,
-        )
+        saved = _save_update(form, update)
         if not saved.refused:
             flash(_("The update was saved."), "success")
             return redirect(url_for("admin.update_edit", update_id=saved.value.id))
