@@ -113,13 +113,15 @@ def donation_refund(donation_id: int):
         flash(_("This donation cannot be refunded."), "error")
         return redirect(url_for("admin.donation_detail", donation_id=donation_id))
     form = RefundForm(data={"amount": format_plain(left, donation.currency)})
-    outcome = None
+    amount, errors = None, []
     if form.validate_on_submit():
         outcome = attempt(form, _check_or_refund, donation, form)
-        if not outcome.refused and outcome.value[1] is not None:
-            flash(_refund_message(outcome.value[1]), "success")
-            return redirect(url_for("admin.donation_detail", donation_id=donation_id))
-    errors = outcome.errors if outcome else []
+        errors = outcome.errors
+        if not outcome.refused:
+            amount, done = outcome.value
+            if done is not None:
+                flash(_refund_message(done), "success")
+                return redirect(url_for("admin.donation_detail", donation_id=donation_id))
     status = 422 if request.method == "POST" and (form.errors or errors) else 200
     page = render_template(
         "admin/refund.html",
@@ -127,7 +129,7 @@ def donation_refund(donation_id: int):
         form=form,
         errors=errors,
         left=left,
-        confirm_amount=outcome.value[0] if outcome and not outcome.refused else None,
+        confirm_amount=amount,
     )
     return page, status
 
