@@ -80,7 +80,8 @@ def safe_next(default: str | None = None) -> str:
     """Where to go after signing in: a path on this site, never another host.
 
     Control characters are refused outright: browsers and ``urlsplit`` drop some of them
-    (``/\r\n//host`` is read as ``///host``), and a line break cannot go into a header.
+    (``/%0D%0A//host`` is then read as ``///host``), and a line break cannot go into a
+    header.
     """
     target = request.values.get("next") or ""
     parts = urlsplit(target)
