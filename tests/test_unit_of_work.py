@@ -71,6 +71,15 @@ def commit_early_then_fail(slug: str):
     return "failed after an early commit", 502
 
 
+@probes.post("/probe/commit-fails/<slug>")
+def answer_well_but_fail_to_commit(slug: str):
+    # Two organizations with one slug: the unique constraint fails in the commit's flush.
+    _db.session.add(Organization(slug=slug, name_en="one"))
+    _db.session.add(Organization(slug=slug, name_en="two"))
+    unit_of_work.after_commit(lambda: happened.append(f"callback {slug}"))
+    return "looked fine", 200
+
+
 @pytest.fixture(scope="module")
 def probe_app(app, tmp_path_factory):
     probe = create_app(
@@ -137,6 +146,14 @@ def test_a_view_that_raises_keeps_nothing_behind_the_error_page(probe_app, probe
     assert response.status_code == 500
     assert not stored(db, "error-page")
     assert "commit" not in happened
+
+
+def test_a_commit_that_fails_is_a_500_that_keeps_nothing_and_sends_nothing(probe_app, probe, db):
+    probe_app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = probe.post("/probe/commit-fails/twice")
+    assert response.status_code == 500
+    assert not stored(db, "twice")
+    assert happened == []
 
 
 def test_after_commit_runs_once_the_commit_has_succeeded(probe, db):
