@@ -19,7 +19,9 @@ def create_app(config: dict | None = None) -> Flask:
     )
     configure(app, config)
     configure_extensions(app)
+    configure_unit_of_work(app)
     configure_i18n(app)
+    configure_urls(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
@@ -55,6 +57,13 @@ def configure_extensions(app: Flask) -> None:
         configure_engine_events(db.engine)
 
 
+def configure_unit_of_work(app: Flask) -> None:
+    """The request commits once at its end; registered first so that it runs last."""
+    from campaigns import unit_of_work
+
+    unit_of_work.init_app(app)
+
+
 def configure_i18n(app: Flask) -> None:
     from campaigns.extensions import babel
     from campaigns.i18n import (
@@ -85,6 +94,13 @@ def configure_i18n(app: Flask) -> None:
             app.config.get("CAMPAIGNS_ENV") != "production"
         )
         return {"test_mode": test_mode}
+
+
+def configure_urls(app: Flask) -> None:
+    """Ids in routes are bounded by the id columns' range (before any route is added)."""
+    from campaigns import paging
+
+    paging.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,7 +1,8 @@
 """Command-line tools: ``flask --app wsgi <command>``.
 
-Each command parses its arguments, calls one service, commits, and reports; the work itself
-lives in the services so that tests can call it directly.
+Each command parses its arguments, calls one service inside its own unit of work (committed
+when the command succeeds), and reports; the work itself lives in the services so that tests
+can call it directly.
 """
 
 from __future__ import annotations
@@ -19,16 +20,15 @@ def register(app: Flask) -> None:
 @click.command("demo-data")
 def demo_data() -> None:
     """Load the demo organizations and campaigns; a second run changes nothing."""
+    from campaigns import unit_of_work
     from campaigns.catalog import ContentError
     from campaigns.demo import load_demo_data
-    from campaigns.extensions import db
 
     try:
-        report = load_demo_data()
+        with unit_of_work.command():
+            report = load_demo_data()
     except ContentError as error:
-        db.session.rollback()
         raise click.ClickException(f"The demo content was refused: {error}") from error
-    db.session.commit()
     click.echo(report)
 
 
@@ -39,8 +39,8 @@ def create_admin(email: str, password_stdin: bool) -> None:
     """Create a platform admin (or reset an existing account's password)."""
     import sys
 
+    from campaigns import unit_of_work
     from campaigns.admin.auth import AccountError, checked_email, create_platform_admin
-    from campaigns.extensions import db
 
     try:
         checked_email(email)
@@ -51,10 +51,10 @@ def create_admin(email: str, password_stdin: bool) -> None:
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user, created = create_platform_admin(email, password)
+        with unit_of_work.command():
+            user, created = create_platform_admin(email, password)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
-    db.session.commit()
     if created:
         click.echo(f"Created platform admin {user.email}.")
     else:
@@ -69,15 +69,12 @@ def reconcile(fix: bool) -> None:
     Exits 0 when every total matches the ledger (or, with ``--fix``, once repaired), 1 when
     drift remains.
     """
-    from campaigns.extensions import db
+    from campaigns import unit_of_work
     from campaigns.money import format_plain
     from campaigns.payments.ledger import reconcile as reconcile_totals
 
-    drifts = reconcile_totals(fix=fix)
-    if fix:
-        db.session.commit()
-    else:
-        db.session.rollback()
+    with unit_of_work.command(dry_run=not fix):
+        drifts = reconcile_totals(fix=fix)
     for d in drifts:
         click.echo(
             f"{d.slug}: raised {format_plain(d.stored_raised, d.currency)} {d.currency}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from campaigns import unit_of_work
+
 
 def _wants_json() -> bool:
     return request.path.startswith(("/api/", "/webhooks/", "/healthz"))
@@ -26,9 +28,8 @@ def register(app: Flask) -> None:
         if app.debug or (app.testing and app.config.get("PROPAGATE_EXCEPTIONS") is not False):
             raise error
         app.logger.exception("Unhandled error on %s", request.path)
-        from campaigns.extensions import db
-
-        db.session.rollback()
+        # Undo the request's work before the page is drawn, so that it reads a clean session.
+        unit_of_work.abandon()
         if _wants_json():
             return jsonify(error="Internal Server Error"), 500
         return render_template("errors/500.html", error=InternalServerError()), 500

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -126,9 +127,21 @@ def db(app):
             connection.close()
 
 
+class _Client(FlaskClient):
+    """Each request starts from what the test has stored, as it would on a server.
+
+    The test's pending work is committed (to its savepoint) first, so that a request
+    answered with an error, which rolls back, undoes only its own work.
+    """
+
+    def open(self, *args, **kwargs):
+        _db.session.commit()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app, db):
-    return app.test_client()
+    return _Client(app, app.response_class, use_cookies=True)
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -32,11 +34,14 @@ from campaigns.models import (
     User,
 )
 from campaigns.money import AmountError, format_plain, parse_amount
+from campaigns.paging import record_id
 
 if TYPE_CHECKING:
     from campaigns.payments.ledger import RefundRefused
 
 PER_PAGE = 50
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,7 @@ def parse_filters(data: dict) -> tuple[Filters, dict[str, str]]:
     """Filters from the list's query string; unreadable values are dropped and reported."""
     errors: dict[str, str] = {}
     try:
-        campaign_id = int(data.get("campaign") or 0) or None
+        campaign_id = record_id(data.get("campaign") or "0")
     except ValueError:
         campaign_id = None
     try:
@@ -122,6 +127,9 @@ def page_of(filters: Filters, page: int):
 
 #: Characters that make a spreadsheet read a cell as a formula (or shift it into one).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A formula start right after a character some spreadsheet splits cells (or rows) on:
+#: ``1;=HYPERLINK(...)`` is two cells, the second a formula, where ``;`` separates lists.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([;,\t\r\n])(?=[=+\-@\t\r])")
 
 EXPORT_COLUMNS = (
     "id", "reference", "date_utc", "campaign", "amount", "refunded", "currency", "status",
@@ -131,8 +139,10 @@ EXPORT_COLUMNS = (
 
 
 def safe_cell(value) -> str:
-    """A cell as text, with a leading apostrophe where a spreadsheet would see a formula."""
+    """A cell as text, with an apostrophe wherever a spreadsheet would see a formula start:
+    at the beginning, and after each separator it might split the cell on."""
     text = "" if value is None else str(value)
+    text = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", text)
     if text.startswith(_FORMULA_START):
         return "'" + text
     return text
@@ -168,7 +178,16 @@ def export_csv(filters: Filters) -> Iterator[str]:
 
     The mark makes spreadsheet programs read the file as UTF-8, so Arabic names survive.
     Rows are produced as they are read, so a large export does not sit in memory.
+
+    The query is built here, while the request runs: it needs the signed-in user, whose
+    object is gone by the time the body is sent (after the request's commit, on a session
+    of the body's own). The returned generator uses nothing but the query.
     """
+    query = donations_query(filters).add_columns(Campaign.slug).execution_options(yield_per=500)
+    return _csv_lines(query)
+
+
+def _csv_lines(query) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -180,16 +199,27 @@ def export_csv(filters: Filters) -> Iterator[str]:
 
     writer.writerow(EXPORT_COLUMNS)
     yield "\ufeff" + flush()
-    query = donations_query(filters).add_columns(Campaign.slug).execution_options(yield_per=500)
-    for n, (donation, slug) in enumerate(db.session.execute(query), start=1):
-        writer.writerow(_export_row(donation, slug))
-        if n % 200 == 0:
-            yield flush()
+    n = 0
+    try:
+        for n, (donation, slug) in enumerate(db.session.execute(query), start=1):
+            writer.writerow(_export_row(donation, slug))
+            if n % 200 == 0:
+                yield flush()
+    except Exception:
+        # The audit log already holds the export (written before the first row left):
+        # say here that the file the user received is cut short.
+        log.exception("A donations export broke off after %s rows", n)
+        raise
     yield flush()
 
 
 def note_export(user: User, filters: Filters) -> None:
-    """Exports reveal donors' details: each one is written to the audit log."""
+    """Exports reveal donors' details: each one is written to the audit log.
+
+    The entry is part of the request's work, committed before the body (and the first
+    donor's row) is sent: no export leaves without its entry, and an export refused or
+    failed before its body starts leaves none.
+    """
     campaign = db.session.get(Campaign, filters.campaign_id) if filters.campaign_id else None
     record("donation.export", campaign or user, {"filters": filters.as_args()})
 

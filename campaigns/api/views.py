@@ -11,6 +11,7 @@ from campaigns.catalog import acceptance, labels, visibility
 from campaigns.catalog.progress import progress
 from campaigns.i18n import money_text
 from campaigns.models import Campaign
+from campaigns.paging import page_number
 from campaigns.public import services
 
 #: Largest page a client may ask for.
@@ -77,7 +78,7 @@ def _iso(value: date | None) -> str | None:
 @bp.get("/campaigns")
 def campaigns():
     """Public campaigns, paginated (``page``, ``per_page`` up to 100), with the list filters."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     per_page = min(max(request.args.get("per_page", DEFAULT_PER_PAGE, type=int), 1), MAX_PER_PAGE)
     filters = services.CampaignFilters.from_args(request.args)
     pagination = services.campaign_list(filters, page, per_page=per_page)

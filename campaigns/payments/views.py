@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 
+from campaigns import unit_of_work
 from campaigns.catalog.visibility import is_public, public_campaign_or_404
 from campaigns.extensions import csrf, db, limiter
 from campaigns.i18n import current_language
@@ -62,17 +63,17 @@ def donate(slug: str):
     donation = ledger.open_donation(
         campaign, source=source, locale=current_language(), **form.gift()
     )
-    # The pending donation is committed before the gateway hears of it: its id goes into
-    # the payment's metadata and must never be handed to another gift by a rollback.
-    db.session.commit()
+    unit_of_work.commit_early(
+        "the pending donation's id goes into the payment's metadata: a rollback must never "
+        "hand it to another gift"
+    )
     try:
         checkout = services.start_checkout(donation)
     except gateways.GatewayError:
-        db.session.commit()
+        unit_of_work.commit_early("the donation marked failed outlives the 502 page")
         return render_template(
             "payments/checkout_failed.html", campaign=campaign, donation=donation
         ), 502
-    db.session.commit()
     return redirect(checkout.url, 303)
 
 
@@ -150,7 +151,6 @@ def test_checkout_submit(reference: str):
     if action not in ("pay", "decline"):
         abort(400)
     services.settle_test_checkout(donation, paid=action == "pay")
-    db.session.commit()
     return redirect(services.return_urls(donation).success, 303)
 
 
@@ -163,9 +163,7 @@ def stripe_webhook():
             request.get_data(), request.headers.get("Stripe-Signature")
         )
     except Exception:
-        db.session.rollback()
+        # The 500 rolls the request back: nothing is stored, and Stripe retries.
         log.exception("Stripe event failed; nothing was stored and Stripe will retry")
         return jsonify(error="processing failed"), 500
-    if answer.stored:
-        db.session.commit()
     return jsonify(answer.body), answer.status

@@ -28,11 +28,6 @@ class WebhookAnswer:
     status: int
     body: dict = field(default_factory=dict)
 
-    @property
-    def stored(self) -> bool:
-        """The event was stored (a new one, or a repeat of one stored before)."""
-        return self.status == 200
-
 
 def receive_stripe_event(payload: bytes, signature: str | None) -> WebhookAnswer:
     """Verify a delivery and record its event; never raises for what Stripe sent.

@@ -10,11 +10,11 @@ from campaigns.public import bp
 
 @bp.get("/healthz")
 def healthz():
-    """200 when ``SELECT 1`` succeeds, 503 otherwise, so a broken instance leaves the pool."""
+    """200 when ``SELECT 1`` succeeds, 503 otherwise, so a broken instance leaves the pool
+    (the 503 rolls the request back like any error answer)."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
-        db.session.rollback()
         current_app.logger.warning("Health check: the database did not answer: %s", exc)
         response = jsonify(status="unavailable", database="unreachable")
         response.status_code = 503

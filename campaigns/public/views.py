@@ -8,6 +8,7 @@ from flask import abort, render_template, request
 
 from campaigns.catalog import visibility
 from campaigns.models import Sector
+from campaigns.paging import page_number
 from campaigns.payments.campaign_page import render_campaign_page
 from campaigns.public import bp, services
 
@@ -31,7 +32,7 @@ def home():
 def campaign_list():
     """Published and ended campaigns, filtered with a plain GET form."""
     filters = services.CampaignFilters.from_args(request.args)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     return render_template(
         "public/campaign_list.html",
         filters=filters,

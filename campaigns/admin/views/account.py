@@ -9,9 +9,7 @@ from flask_login import current_user, login_required, logout_user
 
 from campaigns.admin import auth, bp, members
 from campaigns.admin.forms import ButtonForm, LoginForm, PasswordForm
-from campaigns.admin.views.support import attach_errors, safe_next
-from campaigns.catalog import ContentError
-from campaigns.extensions import db
+from campaigns.admin.views.support import attempt, safe_next
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,7 +41,6 @@ def login():
             )
             status = 429
         else:
-            db.session.commit()
             if user is not None:
                 return _signed_in(user)
             form.form_errors.append(_("The email or password is not right."))
@@ -68,7 +65,6 @@ def logout():
         abort(400)
     if current_user.is_authenticated:
         auth.sign_out(current_user)
-        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -82,16 +78,16 @@ def change_password():
     form = PasswordForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        try:
-            members.change_password(
-                current_user, form.current_password.data, form.new_password.data
-            )
-        except ContentError as exc:
-            db.session.rollback()
-            errors = attach_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        changed = attempt(
+            form,
+            members.change_password,
+            current_user,
+            form.current_password.data,
+            form.new_password.data,
+        )
+        if not changed.refused:
             return _password_changed()
+        errors = changed.errors
     status = 422 if form.errors or errors else 200
     page = render_template(
         "admin/password.html", form=form, errors=errors, button=ButtonForm(formdata=None)
@@ -115,7 +111,6 @@ def end_other_sessions():
     if not ButtonForm().validate_on_submit():
         abort(400)
     auth.end_other_sessions(current_user)
-    db.session.commit()
     flash(_("Every other session of your account has been signed out."), "success")
     return redirect(url_for("admin.change_password"))
 

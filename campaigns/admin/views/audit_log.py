@@ -8,6 +8,7 @@ from campaigns.admin import access, bp
 from campaigns.admin.access import Ability
 from campaigns.extensions import db
 from campaigns.models import AuditEntry
+from campaigns.paging import page_number
 
 PER_PAGE = 100
 
@@ -21,7 +22,5 @@ def audit_log():
     if action:
         query = query.where(AuditEntry.action.startswith(action, autoescape=True))
     query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    page = db.paginate(
-        query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False
-    )
+    page = db.paginate(query, page=page_number(request.args), per_page=PER_PAGE, error_out=False)
     return render_template("admin/audit.html", page=page, action=action)

@@ -18,10 +18,8 @@ from campaigns.admin.forms import (
     ImpactForm,
     TiersForm,
 )
-from campaigns.admin.views.support import attach_errors, wants_preview
-from campaigns.catalog import ContentError
+from campaigns.admin.views.support import attempt, wants_preview
 from campaigns.catalog import writes as content
-from campaigns.extensions import db
 from campaigns.i18n import localized as loc
 from campaigns.models import Campaign
 from campaigns.money import format_plain
@@ -89,20 +87,18 @@ def campaign_new():
         return _render_campaign_form(form, None, preview=True)
     if form.validate_on_submit():
         organization = access.organization_or_404(form.organization.data, Ability.CONTENT)
-        try:
-            campaign = content.save_campaign(
-                None,
-                form.data,
-                organization=organization,
-                may_feature=current_user.is_platform_admin,
-            )
-        except ContentError as exc:
-            db.session.rollback()
-            errors = attach_errors(form, exc.errors)
-            return _render_campaign_form(form, None, errors, status=422)
-        db.session.commit()
+        saved = attempt(
+            form,
+            content.save_campaign,
+            None,
+            form.data,
+            organization=organization,
+            may_feature=current_user.is_platform_admin,
+        )
+        if saved.refused:
+            return _render_campaign_form(form, None, saved.errors, status=422)
         flash(_("The campaign was created as a draft."), "success")
-        return redirect(url_for("admin.campaign_edit", campaign_id=campaign.id))
+        return redirect(url_for("admin.campaign_edit", campaign_id=saved.value.id))
     status = 422 if request.method == "POST" else 200
     return _render_campaign_form(form, None, status=status)
 
@@ -120,13 +116,15 @@ def campaign_edit(campaign_id: int):
         form.validate()
         return _render_campaign_form(form, campaign, preview=True)
     if form.validate_on_submit():
-        try:
-            content.save_campaign(campaign, form.data, may_feature=current_user.is_platform_admin)
-        except ContentError as exc:
-            db.session.rollback()
-            errors = attach_errors(form, exc.errors)
-            return _render_campaign_form(form, campaign, errors, status=422)
-        db.session.commit()
+        saved = attempt(
+            form,
+            content.save_campaign,
+            campaign,
+            form.data,
+            may_feature=current_user.is_platform_admin,
+        )
+        if saved.refused:
+            return _render_campaign_form(form, campaign, saved.errors, status=422)
         flash(_("The campaign was saved."), "success")
         return redirect(url_for("admin.campaign_edit", campaign_id=campaign.id))
     status = 422 if request.method == "POST" else 200
@@ -147,14 +145,8 @@ def campaign_state(campaign_id: int, action: str):
     campaign = access.campaign_or_404(campaign_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        content.change_state(campaign, action)
-    except ContentError as exc:
-        db.session.rollback()
-        for message in exc.errors.values():
-            flash(message, "error")
+    if attempt(None, content.change_state, campaign, action).refused:
         return redirect(url_for("admin.campaign_edit", campaign_id=campaign_id))
-    db.session.commit()
     messages = {
         "publish": _("The campaign is published."),
         "close": _("The campaign is closed: it no longer accepts gifts."),
@@ -172,14 +164,8 @@ def campaign_delete(campaign_id: int):
     campaign = access.campaign_or_404(campaign_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        content.delete_campaign(campaign)
-    except ContentError as exc:
-        db.session.rollback()
-        for message in exc.errors.values():
-            flash(message, "error")
+    if attempt(None, content.delete_campaign, campaign).refused:
         return redirect(url_for("admin.campaign_edit", campaign_id=campaign_id))
-    db.session.commit()
     flash(_("The draft was deleted."), "success")
     return redirect(url_for("admin.campaign_list"))
 
@@ -195,15 +181,11 @@ def campaign_cover(campaign_id: int):
     form = CoverForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        try:
-            content.set_cover(campaign, form.image.data.stream)
-        except ContentError as exc:
-            db.session.rollback()
-            errors = attach_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        saved = attempt(form, content.set_cover, campaign, form.image.data.stream)
+        if not saved.refused:
             flash(_("The cover image was saved."), "success")
             return redirect(url_for("admin.campaign_cover", campaign_id=campaign_id))
+        errors = saved.errors
     status = 422 if request.method == "POST" else 200
     return (
         render_template(
@@ -224,7 +206,6 @@ def campaign_cover_remove(campaign_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     content.remove_cover(campaign)
-    db.session.commit()
     flash(_("The cover image was removed."), "success")
     return redirect(url_for("admin.campaign_cover", campaign_id=campaign_id))
 
@@ -255,15 +236,11 @@ def _edit_rows(campaign_id: int, form_class, initial_rows, save, template: str, 
     form = form_class(data=data)
     errors: list[str] = []
     if form.validate_on_submit():
-        try:
-            save(campaign, form.rows.data)
-        except ContentError as exc:
-            db.session.rollback()
-            errors = attach_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        outcome = attempt(form, save, campaign, form.rows.data)
+        if not outcome.refused:
             flash(saved, "success")
             return redirect(url_for(request.endpoint, **request.view_args))
+        errors = outcome.errors
     status = 422 if request.method == "POST" else 200
     return render_template(template, campaign=campaign, form=form, errors=errors), status
 
@@ -323,33 +300,32 @@ def chapter_list(campaign_id: int):
     return render_template("admin/chapters.html", campaign=campaign, button=ButtonForm())
 
 
+def _chapter_data(chapter) -> dict | None:
+    if chapter is None:
+        return None
+    return {
+        "happened_on": content.chapter_date_text(chapter),
+        "title_en": chapter.title_en,
+        "title_ar": chapter.title_ar,
+        "body_en": chapter.body_en,
+        "body_ar": chapter.body_ar,
+        "position": chapter.position,
+    }
+
+
 def _chapter_page(campaign: Campaign, chapter, saved_message: str):
     """The chapter form: preview, save (then back to the list), or show what is wrong."""
-    data = None
-    if chapter is not None:
-        data = {
-            "happened_on": content.chapter_date_text(chapter),
-            "title_en": chapter.title_en,
-            "title_ar": chapter.title_ar,
-            "body_en": chapter.body_en,
-            "body_ar": chapter.body_ar,
-            "position": chapter.position,
-        }
-    form = ChapterForm(data=data)
+    form = ChapterForm(data=_chapter_data(chapter))
     errors: list[str] = []
     preview = request.method == "POST" and wants_preview()
     if preview:
         form.validate()
     elif form.validate_on_submit():
-        try:
-            content.save_chapter(campaign, chapter, form.data)
-        except ContentError as exc:
-            db.session.rollback()
-            errors = attach_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        saved = attempt(form, content.save_chapter, campaign, chapter, form.data)
+        if not saved.refused:
             flash(saved_message, "success")
             return redirect(url_for("admin.chapter_list", campaign_id=campaign.id))
+        errors = saved.errors
     status = 422 if request.method == "POST" and not preview else 200
     page = render_template(
         "admin/chapter_form.html",
@@ -386,6 +362,5 @@ def chapter_delete(campaign_id: int, chapter_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     content.delete_chapter(chapter)
-    db.session.commit()
     flash(_("The chapter was deleted."), "success")
     return redirect(url_for("admin.chapter_list", campaign_id=campaign_id))

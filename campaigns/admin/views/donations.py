@@ -21,11 +21,10 @@ from campaigns.admin import access, bp
 from campaigns.admin import donations as service
 from campaigns.admin.access import Ability
 from campaigns.admin.forms import DonationFilterForm, OfflineGiftForm, RefundForm
-from campaigns.admin.views.support import attach_errors
-from campaigns.catalog import ContentError
-from campaigns.extensions import db
+from campaigns.admin.views.support import attach_errors, attempt
 from campaigns.i18n import localized as loc
 from campaigns.money import format_plain
+from campaigns.paging import page_number
 
 
 def _filters():
@@ -47,7 +46,7 @@ def _filters():
 def donation_list():
     """Donations filtered by campaign, state and dates, searched by name or email."""
     form, filters = _filters()
-    page = service.page_of(filters, request.args.get("page", 1, type=int))
+    page = service.page_of(filters, page_number(request.args))
     return render_template(
         "admin/donations.html",
         form=form,
@@ -59,10 +58,10 @@ def donation_list():
 @bp.get("/donations/export.csv")
 @access.require(Ability.MONEY)
 def donation_export():
-    """The filtered donations as CSV, for spreadsheets and accounting."""
+    """The filtered donations as CSV, for spreadsheets and accounting; the audit entry is
+    committed with the request, before the body streams."""
     _form, filters = _filters()
     service.note_export(current_user, filters)
-    db.session.commit()
     name = f"donations-{date.today().isoformat()}.csv"
     return Response(
         stream_with_context(service.export_csv(filters)),
@@ -87,6 +86,23 @@ def donation_detail(donation_id: int):
     )
 
 
+def _check_or_refund(donation, form) -> tuple[int, bool | None]:
+    """The amount asked for, checked; and once the admin has confirmed it, refunded.
+
+    The second value is None before the confirmation, else whether the total has fallen.
+    """
+    amount = service.parse_refund(donation, form.amount.data)
+    if form.confirmed.data != "yes":
+        return amount, None
+    return amount, service.refund(donation, amount, current_user, form.refunded_before.data or None)
+
+
+def _refund_message(done: bool) -> str:
+    if done:
+        return _("The refund was made and the total updated.")
+    return _("The refund was requested. The total changes when the payment provider confirms it.")
+
+
 @bp.route("/donations/<int:donation_id>/refund", methods=["GET", "POST"])
 @access.require(Ability.MONEY)
 def donation_refund(donation_id: int):
@@ -97,45 +113,25 @@ def donation_refund(donation_id: int):
         flash(_("This donation cannot be refunded."), "error")
         return redirect(url_for("admin.donation_detail", donation_id=donation_id))
     form = RefundForm(data={"amount": format_plain(left, donation.currency)})
-    errors: list[str] = []
-    amount = None
+    amount, errors = None, []
     if form.validate_on_submit():
-        try:
-            amount = service.parse_refund(donation, form.amount.data)
-            if form.confirmed.data == "yes":
-                done = service.refund(
-                    donation, amount, current_user, form.refunded_before.data or None
-                )
-        except ContentError as exc:
-            db.session.rollback()
-            errors = attach_errors(form, exc.errors)
-            amount = None
-        else:
-            if form.confirmed.data == "yes":
-                db.session.commit()
-                if done:
-                    flash(_("The refund was made and the total updated."), "success")
-                else:
-                    flash(
-                        _(
-                            "The refund was requested. The total changes when the payment "
-                            "provider confirms it."
-                        ),
-                        "success",
-                    )
+        outcome = attempt(form, _check_or_refund, donation, form)
+        errors = outcome.errors
+        if not outcome.refused:
+            amount, done = outcome.value
+            if done is not None:
+                flash(_refund_message(done), "success")
                 return redirect(url_for("admin.donation_detail", donation_id=donation_id))
     status = 422 if request.method == "POST" and (form.errors or errors) else 200
-    return (
-        render_template(
-            "admin/refund.html",
-            donation=donation,
-            form=form,
-            errors=errors,
-            left=left,
-            confirm_amount=amount,
-        ),
-        status,
+    page = render_template(
+        "admin/refund.html",
+        donation=donation,
+        form=form,
+        errors=errors,
+        left=left,
+        confirm_amount=amount,
     )
+    return page, status
 
 
 @bp.route("/campaigns/<int:campaign_id>/offline-gift", methods=["GET", "POST"])
@@ -146,15 +142,11 @@ def offline_gift(campaign_id: int):
     form = OfflineGiftForm(data={"received_on": date.today().isoformat()})
     errors: list[str] = []
     if form.validate_on_submit():
-        try:
-            donation = service.record_offline(campaign, form.data, current_user)
-        except ContentError as exc:
-            db.session.rollback()
-            errors = attach_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        recorded = attempt(form, service.record_offline, campaign, form.data, current_user)
+        if not recorded.refused:
             flash(_("The gift was recorded and added to the total."), "success")
-            return redirect(url_for("admin.donation_detail", donation_id=donation.id))
+            return redirect(url_for("admin.donation_detail", donation_id=recorded.value.id))
+        errors = recorded.errors
     status = 422 if request.method == "POST" else 200
     return (
         render_template("admin/offline_gift.html", campaign=campaign, form=form, errors=errors),

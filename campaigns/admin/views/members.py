@@ -18,9 +18,7 @@ from campaigns.admin.forms import (
     MemberRoleForm,
     OrganizationForm,
 )
-from campaigns.admin.views.support import attach_errors, wants_preview
-from campaigns.catalog import ContentError
-from campaigns.extensions import db
+from campaigns.admin.views.support import attempt, wants_preview
 from campaigns.i18n import localized
 from campaigns.models import Organization
 
@@ -45,15 +43,11 @@ def _organization_page(organization: Organization | None):
     if preview:
         form.validate()
     elif form.validate_on_submit():
-        try:
-            saved = organizations.save_organization(organization, form.data)
-        except ContentError as exc:
-            db.session.rollback()
-            errors = attach_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        saved = attempt(form, organizations.save_organization, organization, form.data)
+        if not saved.refused:
             flash(_("The organization was saved."), "success")
-            return redirect(url_for("admin.organization_edit", organization_id=saved.id))
+            return redirect(url_for("admin.organization_edit", organization_id=saved.value.id))
+        errors = saved.errors
     status = 422 if request.method == "POST" and not preview else 200
     page = render_template(
         "admin/organization_form.html",
@@ -87,14 +81,7 @@ def organization_logo(organization_id: int):
     organization = access.organization_or_404(organization_id, Ability.CONTENT)
     form = LogoForm()
     if form.validate_on_submit():
-        try:
-            organizations.set_logo(organization, form.image.data.stream)
-        except ContentError as exc:
-            db.session.rollback()
-            for message in exc.errors.values():
-                flash(message, "error")
-        else:
-            db.session.commit()
+        if not attempt(None, organizations.set_logo, organization, form.image.data.stream).refused:
             flash(_("The logo was saved."), "success")
     else:
         flash(_("Choose an image file to upload."), "error")
@@ -112,15 +99,18 @@ def member_list(organization_id: int):
     new_password = None
     invited = None
     if form.validate_on_submit():
-        try:
-            invited, new_password = members.add_member(
-                organization, form.email.data, form.role.data, form.name.data, current_user
-            )
-        except ContentError as exc:
-            db.session.rollback()
-            errors = attach_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        outcome = attempt(
+            form,
+            members.add_member,
+            organization,
+            form.email.data,
+            form.role.data,
+            form.name.data,
+            current_user,
+        )
+        errors = outcome.errors
+        if not outcome.refused:
+            invited, new_password = outcome.value
             # The temporary password is shown once, on this page, and never stored in clear.
             form = MemberAddForm(formdata=None)
     status = 422 if request.method == "POST" and (form.errors or errors) else 200
@@ -154,7 +144,6 @@ def invitation_withdraw(organization_id: int, invitation_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     members.withdraw_invitation(organization, invitation)
-    db.session.commit()
     flash(_("The invitation was withdrawn."), "success")
     return redirect(url_for("admin.member_list", organization_id=organization_id))
 
@@ -196,7 +185,6 @@ def invitation_answer(invitation_id: int, answer: str):
     else:
         members.decline_invitation(current_user, invitation)
         message = _("You declined the invitation of %(name)s.", name=name)
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("admin.invitation_list"))
 
@@ -209,14 +197,7 @@ def member_role(organization_id: int, membership_id: int):
     form = MemberRoleForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        members.change_role(organization, membership, form.role.data)
-    except ContentError as exc:
-        db.session.rollback()
-        for message in exc.errors.values():
-            flash(message, "error")
-    else:
-        db.session.commit()
+    if not attempt(None, members.change_role, organization, membership, form.role.data).refused:
         flash(_("The role was changed."), "success")
     return redirect(url_for("admin.member_list", organization_id=organization_id))
 
@@ -228,13 +209,6 @@ def member_remove(organization_id: int, membership_id: int):
     membership = access.membership_or_404(organization, membership_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        members.remove_member(organization, membership)
-    except ContentError as exc:
-        db.session.rollback()
-        for message in exc.errors.values():
-            flash(message, "error")
-    else:
-        db.session.commit()
+    if not attempt(None, members.remove_member, organization, membership).refused:
         flash(_("The member was removed."), "success")
     return redirect(url_for("admin.member_list", organization_id=organization_id))

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import request, url_for
+from flask import flash, request, url_for
 from wtforms import Field
 from wtforms.fields import FieldList, FormField
 
 from campaigns.admin import access, bp
 from campaigns.admin.access import Ability
 from campaigns.admin.forms import METHOD_NAMES, SOURCE_NAMES, STATUS_NAMES
+from campaigns.catalog import ContentError
 from campaigns.catalog.labels import STATE_LABELS
+from campaigns.extensions import db
 from campaigns.models import Organization
 
 
@@ -39,12 +46,48 @@ def attach_errors(form, errors: dict[str, str]) -> list[str]:
     return leftover
 
 
+@dataclass
+class Attempt:
+    """What became of one service call: its result, or the errors that refused it."""
+
+    value: Any = None
+    refused: bool = False
+    #: Messages that belong to no field of the form, to be shown above it.
+    errors: list[str] = dataclass_field(default_factory=list)
+
+
+def attempt(form, service: Callable[..., Any], *args, **kwargs) -> Attempt:
+    """Call ``service``; if it refuses with a :class:`ContentError`, undo what it did and
+    turn its errors into form errors (beside each field of ``form``), or into flashed
+    messages when there is no form.
+
+    The call runs in a savepoint, so a refusal leaves the session as it was before the
+    call and the page re-shown shows what is stored. Committing is the request's business.
+    """
+    try:
+        with db.session.begin_nested():
+            value = service(*args, **kwargs)
+    except ContentError as exc:
+        if form is None:
+            for message in exc.errors.values():
+                flash(message, "error")
+            return Attempt(refused=True)
+        return Attempt(refused=True, errors=attach_errors(form, exc.errors))
+    return Attempt(value=value)
+
+
 def safe_next(default: str | None = None) -> str:
-    """Where to go after signing in: a path on this site, never another host."""
+    """Where to go after signing in: a path on this site, never another host.
+
+    Control characters are refused outright: browsers and ``urlsplit`` drop some of them
+    (``/%0D%0A//host`` is then read as ``///host``), and a line break cannot go into a
+    header.
+    """
     target = request.values.get("next") or ""
     parts = urlsplit(target)
     if (
         target.startswith("/")
+        and not any(unicodedata.category(char) == "Cc" for char in target)
         and not target.startswith("//")
         and not parts.scheme
         and not parts.netloc

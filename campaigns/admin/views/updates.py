@@ -10,12 +10,12 @@ from wtforms.fields.choices import SelectChoice
 from campaigns.admin import access, bp
 from campaigns.admin.access import Ability
 from campaigns.admin.forms import ButtonForm, UpdateForm
-from campaigns.admin.views.support import attach_errors, wants_preview
-from campaigns.catalog import ContentError
+from campaigns.admin.views.support import attempt, wants_preview
 from campaigns.catalog import writes as content
 from campaigns.extensions import db
 from campaigns.i18n import localized as loc
 from campaigns.models import Campaign, Update
+from campaigns.paging import record_id
 
 
 def _campaign_choices(organization_ids: set[int] | None) -> list[SelectChoice]:
@@ -33,25 +33,28 @@ def _chosen_campaign(form) -> Campaign | None:
     return access.campaign_or_404(form.campaign.data)
 
 
-def _update_page(update: Update | None):
-    """Create or edit: preview, save, or show what is wrong beside each field."""
-    data = None
-    if update is not None and request.method == "GET":
-        data = {
-            "campaign": update.campaign_id or 0,
-            "category": update.category.value,
-            "slug": update.slug,
-            "title_en": update.title_en,
-            "title_ar": update.title_ar,
-            "body_en": update.body_en,
-            "body_ar": update.body_ar,
-            "published_at": update.published_at.strftime("%Y-%m-%d %H:%M")
-            if update.published_at
-            else "",
-        }
-    elif update is None and request.method == "GET":
-        data = {"campaign": request.args.get("campaign", 0, type=int)}
-    form = UpdateForm(data=data)
+def _update_data(update: Update | None) -> dict | None:
+    """What the form shows on a GET: the stored update, or the campaign asked for."""
+    if request.method != "GET":
+        return None
+    if update is None:
+        return {"campaign": request.args.get("campaign", 0, type=record_id)}
+    published = update.published_at
+    return {
+        "campaign": update.campaign_id or 0,
+        "category": update.category.value,
+        "slug": update.slug,
+        "title_en": update.title_en,
+        "title_ar": update.title_ar,
+        "body_en": update.body_en,
+        "body_ar": update.body_ar,
+        "published_at": published.strftime("%Y-%m-%d %H:%M") if published else "",
+    }
+
+
+def _update_form(update: Update | None) -> UpdateForm:
+    """The form, with the organizations (new updates only) and campaigns to choose from."""
+    form = UpdateForm(data=_update_data(update))
     if update is None:
         form.organization.choices = [
             SelectChoice(o.id, str(loc(o, "name"))) for o in access.organizations(Ability.CONTENT)
@@ -60,27 +63,34 @@ def _update_page(update: Update | None):
     else:
         del form.organization
         form.campaign.choices = _campaign_choices({update.organization_id})
+    return form
+
+
+def _save_update(form, update: Update | None):
+    """Save the form's update where it belongs: the update's own organization when it
+    exists, the chosen one (checked) when it is new."""
+    campaign = _chosen_campaign(form)
+    if update is None:
+        organization = access.organization_or_404(form.organization.data, Ability.CONTENT)
+    else:
+        organization = update.organization
+    where = {"organization": organization, "campaign": campaign}
+    return attempt(form, content.save_update, update, form.data, **where)
+
+
+def _update_page(update: Update | None):
+    """Create or edit: preview, save, or show what is wrong beside each field."""
+    form = _update_form(update)
     errors: list[str] = []
     preview = request.method == "POST" and wants_preview()
     if preview:
         form.validate()
     elif form.validate_on_submit():
-        campaign = _chosen_campaign(form)
-        if update is None:
-            organization = access.organization_or_404(form.organization.data, Ability.CONTENT)
-        else:
-            organization = update.organization
-        try:
-            saved = content.save_update(
-                update, form.data, organization=organization, campaign=campaign
-            )
-        except ContentError as exc:
-            db.session.rollback()
-            errors = attach_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        saved = _save_update(form, update)
+        if not saved.refused:
             flash(_("The update was saved."), "success")
-            return redirect(url_for("admin.update_edit", update_id=saved.id))
+            return redirect(url_for("admin.update_edit", update_id=saved.value.id))
+        errors = saved.errors
     status = 422 if request.method == "POST" and not preview else 200
     page = render_template(
         "admin/update_form.html",
@@ -102,7 +112,7 @@ def update_list():
         Update.organization_id,
         Ability.CONTENT,
     )
-    campaign_id = request.args.get("campaign", type=int)
+    campaign_id = request.args.get("campaign", type=record_id)
     campaign = access.campaign_or_404(campaign_id) if campaign_id else None
     if campaign is not None:
         query = query.where(Update.campaign_id == campaign.id)
@@ -140,7 +150,6 @@ def update_action(update_id: int, action: str):
     else:
         content.delete_update(update)
         message = _("The update was deleted.")
-    db.session.commit()
     flash(message, "success")
     if action == "delete":
         return redirect(url_for("admin.update_list"))
