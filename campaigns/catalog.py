@@ -17,6 +17,7 @@ from sqlalchemy import func, inspect, select
 from campaigns.extensions import db
 from campaigns.models import Campaign, Donation
 from campaigns.money import is_currency
+from campaigns.numerals import western_digits
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
@@ -36,7 +37,7 @@ def parse_date(text: str) -> date:
 
     Raises ``ValueError`` with a message naming the problem, e.g. for ``2021/00/19``.
     """
-    cleaned = (text or "").strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+    cleaned = western_digits((text or "").strip())
     if match := _ISO_DATE.match(cleaned):
         year, month, day = (int(part) for part in match.groups())
     elif match := _DAY_FIRST.match(cleaned):

@@ -33,6 +33,7 @@ from campaigns.models import (
     UpdateCategory,
 )
 from campaigns.money import AmountError, is_currency, parse_amount
+from campaigns.numerals import western_digits
 
 #: Campaign columns a form may write, as they are named on the form.
 TEXT_FIELDS = (
@@ -52,10 +53,6 @@ FORM_NAMES = {column: field for field, column in AMOUNT_FIELDS.items()}
 def _text(value) -> str | None:
     value = (value or "").strip()
     return value or None
-
-
-def amount_error() -> str:
-    return _("Write an amount such as 1500 or 1500.50, without the currency sign.")
 
 
 def parse_optional_amount(text: str | None, currency: str) -> int | None:
@@ -110,8 +107,8 @@ def save_campaign(
             for field, column in AMOUNT_FIELDS.items():
                 try:
                     setattr(campaign, column, parse_optional_amount(data.get(field), currency))
-                except AmountError:
-                    errors[field] = amount_error()
+                except AmountError as exc:
+                    errors[field] = exc.message
         for name in DATE_FIELDS:
             text = (data.get(name) or "").strip()
             try:
@@ -257,8 +254,8 @@ def save_tiers(campaign: Campaign, rows: list[dict]) -> None:
             continue  # a blank row
         try:
             amount = parse_amount(text, campaign.currency)
-        except AmountError:
-            errors[f"rows-{index}-amount"] = amount_error()
+        except AmountError as exc:
+            errors[f"rows-{index}-amount"] = exc.message
             continue
         if amount <= 0:
             errors[f"rows-{index}-amount"] = _("A tier must be more than zero.")
@@ -361,7 +358,7 @@ _MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
 
 def parse_chapter_date(text: str) -> tuple[date, DatePrecision]:
     """A year, a month or a day, and how precise it is: ``2013``, ``2013-06``, ``2013-06-15``."""
-    cleaned = (text or "").strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+    cleaned = western_digits((text or "").strip())
     if _YEAR.match(cleaned):
         year = int(cleaned)
         if year < 1:

@@ -62,13 +62,14 @@ class Gateway(Protocol):
 
 
 def stripe_amount(amount_minor: int, currency: str) -> int:
-    """The amount as Stripe takes it: minor units, which for the three-decimal currencies must
-    be a multiple of 10 (the donate form refuses other amounts, so this only checks)."""
-    from campaigns.money import STRIPE_THREE_DECIMAL
+    """The amount as Stripe takes it, in Stripe's units for the currency (the donate form
+    refuses amounts Stripe cannot charge, so this only converts and checks)."""
+    from campaigns.money import StripeAmountError, to_stripe_amount
 
-    if currency in STRIPE_THREE_DECIMAL and amount_minor % 10:
-        raise GatewayError("invalid_amount", f"{amount_minor} {currency} is not a multiple of 10")
-    return amount_minor
+    try:
+        return to_stripe_amount(amount_minor, currency)
+    except StripeAmountError as exc:
+        raise GatewayError("invalid_amount", str(exc)) from None
 
 
 def donation_metadata(donation: Donation) -> dict[str, str]:
@@ -236,7 +237,7 @@ def session_object(donation: Donation, *, paid: bool) -> dict:
     return {
         "id": donation.checkout_session_id or f"cs_test_{secrets.token_hex(12)}",
         "object": "checkout.session",
-        "amount_total": donation.amount_minor,
+        "amount_total": stripe_amount(donation.amount_minor, donation.currency),
         "currency": donation.currency.lower(),
         "client_reference_id": str(donation.id),
         "customer": donation.customer_id or f"cus_test_{secrets.token_hex(7)}",
@@ -256,9 +257,9 @@ def charge_object(donation: Donation, *, amount_refunded: int) -> dict:
     return {
         "id": donation.charge_id or f"ch_test_{donation.reference}",
         "object": "charge",
-        "amount": donation.amount_minor,
-        "amount_captured": donation.amount_minor,
-        "amount_refunded": amount_refunded,
+        "amount": stripe_amount(donation.amount_minor, donation.currency),
+        "amount_captured": stripe_amount(donation.amount_minor, donation.currency),
+        "amount_refunded": stripe_amount(amount_refunded, donation.currency),
         "currency": donation.currency.lower(),
         "customer": donation.customer_id,
         "metadata": donation_metadata(donation),

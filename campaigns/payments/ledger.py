@@ -57,6 +57,7 @@ from campaigns.models import (
     PaymentEvent,
 )
 from campaigns.models.base import utcnow
+from campaigns.money import read_stripe_amount
 
 log = logging.getLogger(__name__)
 
@@ -509,7 +510,7 @@ def read_event(event: dict) -> Reading | None:
         reading.payment_intent = _ref(obj.get("payment_intent"))
         reading.subscription = _ref(obj.get("subscription"))
         reading.customer = _ref(obj.get("customer"))
-        reading.amount = _int(obj.get("amount_total"))
+        reading.amount = read_stripe_amount(obj.get("amount_total"), obj.get("currency"))
         reading.currency = (obj.get("currency") or "").upper() or None
         _metadata_hint(reading, obj.get("metadata"))
         ref = obj.get("client_reference_id")
@@ -531,7 +532,7 @@ def read_event(event: dict) -> Reading | None:
         _metadata_hint(reading, obj.get("metadata"))
         # Stripe reports the cumulative amount given back on this charge.
         reading.paid = True
-        reading.refunded = _int(obj.get("amount_refunded")) or 0
+        reading.refunded = read_stripe_amount(obj.get("amount_refunded"), obj.get("currency")) or 0
     elif kind.startswith("charge.dispute."):
         reading.charge = _ref(obj.get("charge"))
         reading.payment_intent = _ref(obj.get("payment_intent"))
@@ -549,7 +550,7 @@ def read_event(event: dict) -> Reading | None:
         reading.charge = _ref(obj.get("charge"))
         parent = (obj.get("parent") or {}).get("subscription_details") or {}
         reading.subscription = _ref(obj.get("subscription")) or _ref(parent.get("subscription"))
-        reading.amount = _int(obj.get("amount_paid"))
+        reading.amount = read_stripe_amount(obj.get("amount_paid"), obj.get("currency"))
         reading.currency = (obj.get("currency") or "").upper() or None
         reading.renewal = obj.get("billing_reason") != "subscription_create"
         details = obj.get("subscription_details") or {}

@@ -14,6 +14,7 @@ from flask import current_app, request, url_for
 from flask_babel import gettext as _
 
 from campaigns.models import Campaign, CampaignState, Donation, DonationSource
+from campaigns.money import stripe_can_charge
 from campaigns.payments import ledger
 from campaigns.payments.gateways import (
     Checkout,
@@ -40,6 +41,12 @@ def gift_refusal(campaign: Campaign, today: date | None = None) -> str | None:
         return _("This campaign has not started yet; gifts open on %(day)s.", day=_day(campaign))
     if campaign.ends_on is not None and today > campaign.ends_on:
         return _("This campaign has ended and no longer receives gifts. Thank you for your care.")
+    if not stripe_can_charge(campaign.currency):
+        return _(
+            "Gifts in %(currency)s cannot be paid online. Please contact the organization to "
+            "give in cash or by bank transfer.",
+            currency=campaign.currency,
+        )
     return None
 
 

@@ -17,6 +17,7 @@ from campaigns.admin.forms import (
     CoverForm,
     ImpactForm,
     TiersForm,
+    offline_only_note,
 )
 from campaigns.admin.views.support import attach_errors, wants_preview
 from campaigns.catalog import ContentError
@@ -46,6 +47,12 @@ def _campaign_data(campaign: Campaign) -> dict:
         organization=campaign.organization_id,
     )
     return data
+
+
+def warn_if_offline_only(campaign: Campaign) -> None:
+    """Say it again on saving: a currency Stripe cannot charge means no online gifts."""
+    if note := offline_only_note(campaign.currency):
+        flash(note, "warning")
 
 
 def _render_campaign_form(form, campaign, errors=(), preview=False, status=200):
@@ -100,6 +107,7 @@ def campaign_new():
             return _render_campaign_form(form, None, errors, status=422)
         db.session.commit()
         flash(_("The campaign was created as a draft."), "success")
+        warn_if_offline_only(campaign)
         return redirect(url_for("admin.campaign_edit", campaign_id=campaign.id))
     status = 422 if request.method == "POST" else 200
     return _render_campaign_form(form, None, status=status)
@@ -126,6 +134,7 @@ def campaign_edit(campaign_id: int):
             return _render_campaign_form(form, campaign, errors, status=422)
         db.session.commit()
         flash(_("The campaign was saved."), "success")
+        warn_if_offline_only(campaign)
         return redirect(url_for("admin.campaign_edit", campaign_id=campaign.id))
     status = 422 if request.method == "POST" else 200
     return _render_campaign_form(form, campaign, status=status)
