@@ -15,7 +15,6 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
-    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -23,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaigns.extensions import db
-from campaigns.models.base import TimestampMixin, enum_type, utcnow
+from campaigns.models.base import Int64, TimestampMixin, enum_type, utcnow
 
 if TYPE_CHECKING:
     from campaigns.models.campaign import Campaign
@@ -73,10 +72,10 @@ class Donation(TimestampMixin, db.Model):
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     #: In minor units of ``currency``, which is always the campaign's.
-    amount_minor: Mapped[int] = mapped_column(Integer)
+    amount_minor: Mapped[int] = mapped_column(Int64)
     currency: Mapped[str] = mapped_column(String(3))
     #: What has been given back so far (cumulative, as Stripe reports it).
-    refunded_minor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    refunded_minor: Mapped[int] = mapped_column(Int64, default=0, server_default="0")
     status: Mapped[DonationStatus] = mapped_column(
         enum_type(DonationStatus),
         default=DonationStatus.PENDING,
