@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from campaigns.money import to_major
+from campaigns.numerals import arabic_indic_digits
 
 LANGUAGES = ("en", "ar")
 RTL_LANGUAGES = frozenset({"ar"})
@@ -137,10 +138,6 @@ def remember_locale(response):
     return response
 
 
-#: Western digits and the Arabic-Indic digits used when ``ARABIC_DIGITS = "arab"``.
-_TO_ARABIC_INDIC = str.maketrans("0123456789%", "٠١٢٣٤٥٦٧٨٩٪")
-
-
 def _numbering_system() -> str:
     """``"arab"`` on Arabic pages when ``ARABIC_DIGITS`` asks for it, else ``"latn"``."""
     if current_language() == "ar" and current_app.config.get("ARABIC_DIGITS") == "arab":
@@ -155,7 +152,7 @@ def _digits(text: str) -> str:
     but leaves the digits themselves, and the percent sign, in their Western forms.
     """
     if _numbering_system() == "arab":
-        return text.translate(_TO_ARABIC_INDIC)
+        return arabic_indic_digits(text)
     return text
 
 

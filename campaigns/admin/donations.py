@@ -272,8 +272,8 @@ def record_offline(campaign: Campaign, data: dict, actor: User, today: date | No
         amount = parse_amount(data.get("amount") or "", campaign.currency)
         if amount <= 0:
             errors["amount"] = _("The amount must be greater than zero.")
-    except AmountError:
-        errors["amount"] = _("Write an amount such as 1500 or 1500.50, without the currency sign.")
+    except AmountError as exc:
+        errors["amount"] = exc.message
     try:
         received_on = catalog.parse_date(data.get("received_on") or "")
         if received_on > (today or date.today()):
@@ -349,10 +349,8 @@ def parse_refund(donation: Donation, text: str) -> int:
         raise ContentError({"amount": _("This donation cannot be refunded.")})
     try:
         amount = parse_amount(text or "", donation.currency)
-    except AmountError:
-        raise ContentError(
-            {"amount": _("Write an amount such as 1500 or 1500.50, without the currency sign.")}
-        ) from None
+    except AmountError as exc:
+        raise ContentError({"amount": exc.message}) from None
     try:
         ledger.check_refund(donation, amount)
     except ledger.RefundRefused as exc:

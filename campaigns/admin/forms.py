@@ -8,6 +8,7 @@ is ignored, so no form can reach the totals, a donation's state or another organ
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -37,6 +38,7 @@ from wtforms.validators import (
 from campaigns.admin.auth import MIN_PASSWORD_LENGTH
 from campaigns.catalog.labels import CATEGORY_LABELS, SECTOR_LABELS
 from campaigns.models import DonationSource, DonationStatus, OfflineMethod, Role
+from campaigns.money import MAX_MINOR, is_currency, stripe_can_charge
 
 STATUS_NAMES = {
     DonationStatus.PENDING: _l("Pending"),
@@ -58,6 +60,37 @@ SOURCE_NAMES = {
     DonationSource.OFFLINE: _l("Offline"),
     DonationSource.OPENING_BALANCE: _l("Opening balance"),
 }
+
+
+#: Largest count an admin may type (people reached, an impact figure): the money ceiling,
+#: far inside the 64-bit columns.
+COUNT_MAX = MAX_MINOR
+#: Positions are small integers in 32-bit columns; anything beyond this is a typing slip.
+POSITION_MAX = 1_000_000
+
+
+def count_range() -> NumberRange:
+    return NumberRange(min=0, max=COUNT_MAX, message=_l("Write a whole number from 0 to %(max)s."))
+
+
+def position_range() -> NumberRange:
+    return NumberRange(
+        min=-POSITION_MAX,
+        max=POSITION_MAX,
+        message=_l("Write a position from %(min)s to %(max)s."),
+    )
+
+
+def offline_only_note(currency: str | None) -> str | None:
+    """What an admin must know about a currency Stripe cannot charge, or None."""
+    code = (currency or "").strip().upper()
+    if not is_currency(code) or stripe_can_charge(code):
+        return None
+    return _(
+        "Stripe cannot take payments in %(currency)s: this campaign will take offline gifts "
+        "only (cash or bank transfers that you record here), and its page will say so.",
+        currency=code,
+    )
 
 
 def choices(names: dict) -> list[SelectChoice]:
@@ -134,9 +167,16 @@ class CampaignForm(FlaskForm):
         _l("Work carried out until"), validators=[Optional(), Length(max=20)]
     )
     beneficiaries_reached = IntegerField(
-        _l("People reached"), validators=[Optional(), NumberRange(min=0)]
+        _l("People reached"), validators=[Optional(), count_range()]
     )
     featured = BooleanField(_l("Feature on the home page"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Said beside the field, as soon as the form shows such a currency.
+        note = offline_only_note(self.currency.data)
+        if note:
+            self.currency.description = note
 
 
 #: Fields shown in English and Arabic side by side, in this order.
@@ -147,7 +187,7 @@ CAMPAIGN_MARKDOWN = ("story_en", "story_ar")
 
 class TierRow(Form):
     tier_id = HiddenField()
-    position = IntegerField(_l("Position"), validators=[Optional()])
+    position = IntegerField(_l("Position"), validators=[Optional(), position_range()])
     amount = StringField(_l("Amount"), validators=[Optional(), Length(max=30)])
     description_en = StringField(
         _l("What it does (English)"), validators=[Optional(), Length(max=300)]
@@ -164,8 +204,8 @@ class TiersForm(FlaskForm):
 
 class ImpactRow(Form):
     figure_id = HiddenField()
-    position = IntegerField(_l("Position"), validators=[Optional()])
-    value = IntegerField(_l("Number"), validators=[Optional(), NumberRange(min=0)])
+    position = IntegerField(_l("Position"), validators=[Optional(), position_range()])
+    value = IntegerField(_l("Number"), validators=[Optional(), count_range()])
     label_en = StringField(
         _l("What was counted (English)"), validators=[Optional(), Length(max=200)]
     )
@@ -195,7 +235,7 @@ class ChapterForm(FlaskForm):
         description=_l("Markdown: **bold**, *italic*, lists, links. HTML is not allowed."),
     )
     body_ar = TextAreaField(_l("Text"), validators=[Optional(), Length(max=50_000)])
-    position = IntegerField(_l("Position"), validators=[Optional()])
+    position = IntegerField(_l("Position"), validators=[Optional(), position_range()])
 
 
 class UpdateForm(FlaskForm):

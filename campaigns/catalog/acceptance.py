@@ -15,6 +15,7 @@ from sqlalchemy import and_, or_
 
 from campaigns.i18n import date_text, days_left_text
 from campaigns.models import Campaign, CampaignState
+from campaigns.money import stripe_can_charge
 
 
 class Timing(enum.StrEnum):
@@ -82,5 +83,11 @@ def gift_refusal(campaign: Campaign, today: date | None = None) -> str | None:
         return _(
             "This campaign has not started yet; gifts open on %(day)s.",
             day=date_text(campaign.starts_on),
+        )
+    if not stripe_can_charge(campaign.currency):
+        return _(
+            "Gifts in %(currency)s cannot be paid online. Please contact the organization to "
+            "give in cash or by bank transfer.",
+            currency=campaign.currency,
         )
     return None

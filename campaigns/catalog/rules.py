@@ -18,6 +18,7 @@ from campaigns.catalog import visibility
 from campaigns.extensions import db
 from campaigns.models import Campaign, DatePrecision, Donation, Update
 from campaigns.money import is_currency, parse_amount
+from campaigns.numerals import western_digits
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
@@ -37,7 +38,7 @@ def parse_date(text: str) -> date:
 
     Raises ``ValueError`` with a message naming the problem, e.g. for ``2021/00/19``.
     """
-    cleaned = (text or "").strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+    cleaned = western_digits((text or "").strip())
     if match := _ISO_DATE.match(cleaned):
         year, month, day = (int(part) for part in match.groups())
     elif match := _DAY_FIRST.match(cleaned):
@@ -182,10 +183,6 @@ def _currency_changed_after_gifts(campaign: Campaign) -> bool:
     return count > 0
 
 
-def amount_error() -> str:
-    return _("Write an amount such as 1500 or 1500.50, without the currency sign.")
-
-
 def parse_optional_amount(text: str | None, currency: str) -> int | None:
     """Minor units from what an admin typed, or None for an empty field."""
     if not (text or "").strip():
@@ -200,7 +197,7 @@ _MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
 
 def parse_chapter_date(text: str) -> tuple[date, DatePrecision]:
     """A year, a month or a day, and how precise it is: ``2013``, ``2013-06``, ``2013-06-15``."""
-    cleaned = (text or "").strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+    cleaned = western_digits((text or "").strip())
     if _YEAR.match(cleaned):
         year = int(cleaned)
         if year < 1:

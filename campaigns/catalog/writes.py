@@ -16,7 +16,7 @@ from sqlalchemy import func, inspect, select
 
 from campaigns.audit import record
 from campaigns.catalog import rules
-from campaigns.catalog.rules import ContentError, amount_error, parse_optional_amount
+from campaigns.catalog.rules import ContentError, parse_optional_amount
 from campaigns.extensions import db
 from campaigns.models import (
     Campaign,
@@ -98,8 +98,8 @@ def save_campaign(
             for field, column in AMOUNT_FIELDS.items():
                 try:
                     setattr(campaign, column, parse_optional_amount(data.get(field), currency))
-                except AmountError:
-                    errors[field] = amount_error()
+                except AmountError as exc:
+                    errors[field] = exc.message
         for name in DATE_FIELDS:
             text = (data.get(name) or "").strip()
             try:
@@ -245,8 +245,8 @@ def save_tiers(campaign: Campaign, rows: list[dict]) -> None:
             continue  # a blank row
         try:
             amount = parse_amount(text, campaign.currency)
-        except AmountError:
-            errors[f"rows-{index}-amount"] = amount_error()
+        except AmountError as exc:
+            errors[f"rows-{index}-amount"] = exc.message
             continue
         if amount <= 0:
             errors[f"rows-{index}-amount"] = _("A tier must be more than zero.")

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaigns.extensions import db
-from campaigns.models.base import Bilingual, TimestampMixin, enum_type
+from campaigns.models.base import Bilingual, Int64, TimestampMixin, enum_type
 
 if TYPE_CHECKING:
     from campaigns.models.donation import Donation
@@ -88,14 +88,14 @@ class Campaign(Bilingual, TimestampMixin, db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
     #: Goal in minor units of ``currency``; empty only for a completed project recorded
     #: without a fundraising target.
-    goal_minor: Mapped[int | None] = mapped_column(Integer)
+    goal_minor: Mapped[int | None] = mapped_column(Int64)
     #: Cache of the ledger: changed only with the donation transition that justifies it.
-    raised_minor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    raised_minor: Mapped[int] = mapped_column(Int64, default=0, server_default="0")
     #: Cache of the ledger, like ``raised_minor``.
-    donor_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    donor_count: Mapped[int] = mapped_column(Int64, default=0, server_default="0")
     #: Smallest and largest gift accepted, in minor units; empty means the defaults.
-    min_amount_minor: Mapped[int | None] = mapped_column(Integer)
-    max_amount_minor: Mapped[int | None] = mapped_column(Integer)
+    min_amount_minor: Mapped[int | None] = mapped_column(Int64)
+    max_amount_minor: Mapped[int | None] = mapped_column(Int64)
     starts_on: Mapped[date] = mapped_column(Date)
     #: Last day on which gifts are accepted; empty means open-ended.
     ends_on: Mapped[date | None] = mapped_column(Date)
@@ -119,7 +119,7 @@ class Campaign(Bilingual, TimestampMixin, db.Model):
     #: For a completed project: when the work was carried out and how many people it reached.
     implemented_from: Mapped[date | None] = mapped_column(Date)
     implemented_to: Mapped[date | None] = mapped_column(Date)
-    beneficiaries_reached: Mapped[int | None] = mapped_column(Integer)
+    beneficiaries_reached: Mapped[int | None] = mapped_column(Int64)
 
     organization: Mapped[Organization] = relationship(back_populates="campaigns")
     tiers: Mapped[list[DonationTier]] = relationship(
@@ -162,7 +162,7 @@ class DonationTier(Bilingual, db.Model):
         ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
     )
     #: In minor units of the campaign's currency.
-    amount_minor: Mapped[int] = mapped_column(Integer)
+    amount_minor: Mapped[int] = mapped_column(Int64)
     #: What the gift does ("a month of medicines for a field clinic").
     description_en: Mapped[str | None] = mapped_column(String(300))
     description_ar: Mapped[str | None] = mapped_column(String(300))
@@ -205,7 +205,7 @@ class ImpactFigure(Bilingual, db.Model):
     campaign_id: Mapped[int] = mapped_column(
         ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
     )
-    value: Mapped[int] = mapped_column(Integer)
+    value: Mapped[int] = mapped_column(Int64)
     label_en: Mapped[str] = mapped_column(String(200))
     label_ar: Mapped[str | None] = mapped_column(String(200))
     #: "13 hospitals, 9 primary care centres ..."

@@ -11,12 +11,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
-    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -24,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaigns.extensions import db
-from campaigns.models.base import TimestampMixin, enum_type, utcnow
+from campaigns.models.base import Int64, TimestampMixin, enum_type, utcnow
 
 if TYPE_CHECKING:
     from campaigns.models.campaign import Campaign
@@ -78,14 +76,14 @@ class Donation(TimestampMixin, db.Model):
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     #: In minor units of ``currency``, which is always the campaign's.
-    amount_minor: Mapped[int] = mapped_column(Integer)
+    amount_minor: Mapped[int] = mapped_column(Int64)
     currency: Mapped[str] = mapped_column(String(3))
     #: What has been given back so far (cumulative, as Stripe reports it).
-    refunded_minor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    refunded_minor: Mapped[int] = mapped_column(Int64, default=0, server_default="0")
     #: What has been given back or asked of the gateway to give back (cumulative). Each
     #: refund request raises it, and is keyed on the value it raises it to, so no two
     #: requests share an idempotency key however stale ``refunded_minor`` is.
-    refund_requested_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    refund_requested_minor: Mapped[int] = mapped_column(Int64, default=0, server_default="0")
     status: Mapped[DonationStatus] = mapped_column(
         enum_type(DonationStatus),
         default=DonationStatus.PENDING,

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from campaigns.catalog.acceptance import gift_refusal
 from campaigns.i18n import money_text
 from campaigns.models import Campaign, DonationTier, Frequency
-from campaigns.money import STRIPE_THREE_DECIMAL, AmountError, minor_digits, parse_amount
+from campaigns.money import AmountError, gift_step, minor_digits, parse_amount
 
 #: Smallest and largest gift in major units when a campaign sets no bounds of its own.
 DEFAULT_MIN_MAJOR = 1
@@ -30,8 +30,8 @@ def amount_bounds(campaign: Campaign) -> tuple[int, int]:
 
 
 def amount_step(currency: str) -> int:
-    """Gifts in Stripe's three-decimal currencies must be whole multiples of 10 minor units."""
-    return 10 if currency in STRIPE_THREE_DECIMAL else 1
+    """The step Stripe charges in, in minor units (10 fils for KWD; 1 for most currencies)."""
+    return gift_step(currency)
 
 
 class DonateForm(FlaskForm):
@@ -137,9 +137,13 @@ class DonateForm(FlaskForm):
             field = self.amount
             try:
                 amount = parse_amount(typed, currency)
-            except AmountError:
+            except AmountError as exc:
                 digits = minor_digits(currency)
-                if digits:
+                if exc.reason == "too_large":
+                    message = self._too_large_message()
+                elif exc.reason == "digits":
+                    message = exc.message
+                elif digits:
                     message = _(
                         "Please type an amount like %(example)s, with at most %(digits)d "
                         "decimal places.",
@@ -175,14 +179,7 @@ class DonateForm(FlaskForm):
             ]
             return None
         if amount > high:
-            field.errors = [
-                *field.errors,
-                _(
-                    "The largest gift online is %(amount)s; please contact the organization "
-                    "for larger gifts.",
-                    amount=money_text(high, currency),
-                ),
-            ]
+            field.errors = [*field.errors, self._too_large_message()]
             return None
         step = amount_step(currency)
         if amount % step:
@@ -196,6 +193,13 @@ class DonateForm(FlaskForm):
             ]
             return None
         return amount
+
+    def _too_large_message(self) -> str:
+        return _(
+            "The largest gift online is %(amount)s; please contact the organization "
+            "for larger gifts.",
+            amount=money_text(self.bounds[1], self.campaign.currency),
+        )
 
     def gift(self) -> dict:
         """What the ledger needs to open the donation (after :meth:`validate`)."""

@@ -35,7 +35,7 @@ def upgrade():
 
     with op.batch_alter_table('donations', schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column('refund_requested_minor', sa.BigInteger(), server_default='0', nullable=False)
+            sa.Column('refund_requested_minor', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), server_default='0', nullable=False)
         )
     # What was refunded before this column existed was asked for, too.
     op.execute('UPDATE donations SET refund_requested_minor = refunded_minor')

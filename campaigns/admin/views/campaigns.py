@@ -17,6 +17,7 @@ from campaigns.admin.forms import (
     CoverForm,
     ImpactForm,
     TiersForm,
+    offline_only_note,
 )
 from campaigns.admin.views.support import attempt, wants_preview
 from campaigns.catalog import writes as content
@@ -46,6 +47,12 @@ def _campaign_data(campaign: Campaign) -> dict:
         organization=campaign.organization_id,
     )
     return data
+
+
+def warn_if_offline_only(campaign: Campaign) -> None:
+    """Say it again on saving: a currency Stripe cannot charge means no online gifts."""
+    if note := offline_only_note(campaign.currency):
+        flash(note, "warning")
 
 
 def _render_campaign_form(form, campaign, errors=(), preview=False, status=200):
@@ -98,6 +105,7 @@ def campaign_new():
         if saved.refused:
             return _render_campaign_form(form, None, saved.errors, status=422)
         flash(_("The campaign was created as a draft."), "success")
+        warn_if_offline_only(saved.value)
         return redirect(url_for("admin.campaign_edit", campaign_id=saved.value.id))
     status = 422 if request.method == "POST" else 200
     return _render_campaign_form(form, None, status=status)
@@ -126,6 +134,7 @@ def campaign_edit(campaign_id: int):
         if saved.refused:
             return _render_campaign_form(form, campaign, saved.errors, status=422)
         flash(_("The campaign was saved."), "success")
+        warn_if_offline_only(campaign)
         return redirect(url_for("admin.campaign_edit", campaign_id=campaign.id))
     status = 422 if request.method == "POST" else 200
     return _render_campaign_form(form, campaign, status=status)

@@ -23,13 +23,14 @@ STRIPE_TIMEOUT = (5, 25)
 
 
 def stripe_amount(amount_minor: int, currency: str) -> int:
-    """The amount as Stripe takes it: minor units, which for the three-decimal currencies must
-    be a multiple of 10 (the donate form refuses other amounts, so this only checks)."""
-    from campaigns.money import STRIPE_THREE_DECIMAL
+    """The amount as Stripe takes it, in Stripe's units for the currency (the donate form
+    refuses amounts Stripe cannot charge, so this only converts and checks)."""
+    from campaigns.money import StripeAmountError, to_stripe_amount
 
-    if currency in STRIPE_THREE_DECIMAL and amount_minor % 10:
-        raise GatewayError("invalid_amount", f"{amount_minor} {currency} is not a multiple of 10")
-    return amount_minor
+    try:
+        return to_stripe_amount(amount_minor, currency)
+    except StripeAmountError as exc:
+        raise GatewayError("invalid_amount", str(exc)) from None
 
 
 class StripeGateway:

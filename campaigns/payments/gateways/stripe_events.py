@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from campaigns.money import read_stripe_amount
+
 #: Event types the ledger acts on; any other type is stored and acknowledged.
 HANDLED_EVENTS = frozenset(
     {
@@ -120,6 +122,11 @@ def _object(value: Any) -> dict:
     return value
 
 
+def _amount(obj: dict, key: str) -> int | None:
+    """An amount of the object, converted from Stripe's units to the currency's minor units."""
+    return read_stripe_amount(_int(obj.get(key)), _text(obj.get("currency")))
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -171,7 +178,7 @@ def _read(kind: str, obj: dict, created: datetime) -> Reading:
         reading.payment_intent = _ref(obj.get("payment_intent"))
         reading.subscription = _ref(obj.get("subscription"))
         reading.customer = _ref(obj.get("customer"))
-        reading.amount = _int(obj.get("amount_total"))
+        reading.amount = _amount(obj, "amount_total")
         reading.currency = _text(obj.get("currency")).upper() or None
         reading.payment_status = _text(obj.get("payment_status")) or None
         _metadata_hint(reading, obj.get("metadata"))
@@ -194,7 +201,7 @@ def _read(kind: str, obj: dict, created: datetime) -> Reading:
         _metadata_hint(reading, obj.get("metadata"))
         # Stripe reports the cumulative amount given back on this charge.
         reading.paid = True
-        reading.refunded = _int(obj.get("amount_refunded")) or 0
+        reading.refunded = _amount(obj, "amount_refunded") or 0
     elif kind.startswith("charge.dispute."):
         reading.charge = _ref(obj.get("charge"))
         reading.payment_intent = _ref(obj.get("payment_intent"))
@@ -207,7 +214,7 @@ def _read(kind: str, obj: dict, created: datetime) -> Reading:
         reading.charge = _ref(obj.get("charge"))
         parent = _object(_object(obj.get("parent")).get("subscription_details"))
         reading.subscription = _ref(obj.get("subscription")) or _ref(parent.get("subscription"))
-        reading.amount = _int(obj.get("amount_paid"))
+        reading.amount = _amount(obj, "amount_paid")
         reading.currency = _text(obj.get("currency")).upper() or None
         reading.renewal = obj.get("billing_reason") != "subscription_create"
         details = _object(obj.get("subscription_details"))

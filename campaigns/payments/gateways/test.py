@@ -82,9 +82,9 @@ def charge_object(donation: Donation, *, amount_refunded: int) -> dict:
     return {
         "id": donation.charge_id or f"ch_test_{donation.reference}",
         "object": "charge",
-        "amount": donation.amount_minor,
-        "amount_captured": donation.amount_minor,
-        "amount_refunded": amount_refunded,
+        "amount": stripe_amount(donation.amount_minor, donation.currency),
+        "amount_captured": stripe_amount(donation.amount_minor, donation.currency),
+        "amount_refunded": stripe_amount(amount_refunded, donation.currency),
         "currency": donation.currency.lower(),
         "customer": donation.customer_id,
         "metadata": donation_metadata(donation),
