@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from markupsafe import Markup, escape
 from sqlalchemy import DateTime, Enum, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-LANGUAGES = ("en", "ar")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from campaigns.timeutil import utcnow
 
 
 class TimestampMixin:
