@@ -10,7 +10,6 @@ import json
 import logging
 from datetime import date
 
-from flask import current_app, request, url_for
 from flask_babel import gettext as _
 
 from campaigns.models import Campaign, CampaignState, Donation, DonationSource
@@ -25,6 +24,7 @@ from campaigns.payments.gateways import (
     test_event,
     test_gateway_allowed,
 )
+from campaigns.urls import external_url
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +47,6 @@ def _day(campaign: Campaign) -> str:
     from campaigns.i18n import date_text
 
     return date_text(campaign.starts_on)
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for a gateway to send the donor back to.
-
-    Built from ``PUBLIC_URL`` when it is set, otherwise from the address this request came
-    in on; never from anything in the request's parameters. The language prefix of the
-    current page is kept (``url_for`` carries it), so the donor comes back in their language.
-    """
-    path = url_for(endpoint, **values)
-    base = current_app.config.get("PUBLIC_URL")
-    if not base:
-        base = request.host_url.rstrip("/")
-    return base.rstrip("/") + path
 
 
 def return_urls(donation: Donation) -> ReturnUrls:

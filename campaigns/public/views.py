@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 
 from campaigns.i18n import localized
 from campaigns.media import image_url
@@ -12,13 +12,7 @@ from campaigns.models import Campaign, Sector
 from campaigns.payments.forms import DonateForm
 from campaigns.payments.services import gift_refusal
 from campaigns.public import bp, services
-
-
-def absolute(path: str) -> str:
-    """A site path as a full URL for use outside the site (Open Graph, share links), on
-    the configured public address when there is one."""
-    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
-    return base + path
+from campaigns.urls import absolute
 
 
 @bp.get("/")
