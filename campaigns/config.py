@@ -27,6 +27,7 @@ def _flag(name: str, default: bool) -> bool:
 
 
 def is_production(config: Mapping) -> bool:
+    """``CAMPAIGNS_ENV=production``: secure cookies, HSTS, no test gateway, no defaults."""
     return config.get("CAMPAIGNS_ENV") == "production"
 
 
