@@ -39,7 +39,7 @@ def test_a_misspelt_key_is_refused_rather_than_dropped(monkeypatch):
 
 def test_an_unknown_sector_names_the_choices():
     with pytest.raises(demo.DemoDataError, match="health"):
-        demo._enum(demo.Sector, {"slug": "x", "sector": "medicine"}, "sector")
+        demo._enum(demo.Sector, "medicine", "x")
 
 
 def test_a_text_needs_both_languages():

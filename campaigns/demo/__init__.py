@@ -124,14 +124,13 @@ def _entries(name: str, kind: str, allowed: set[str]) -> list[Spec]:
     return entries
 
 
-def _enum(kind: type[E], spec: Spec, key: str) -> E:
+def _enum(kind: type[E], value: str, where: str) -> E:
+    """``"health"`` -> ``Sector.HEALTH``; an unknown value names the entry and the choices."""
     try:
-        return kind(spec[key])
+        return kind(value)
     except ValueError:
         choices = ", ".join(member.value for member in kind)
-        raise DemoDataError(
-            f"{spec['slug']!r}: {key} {spec[key]!r} is not one of {choices}."
-        ) from None
+        raise DemoDataError(f"{where}: {value!r} is not one of {choices}.") from None
 
 
 def _set_texts(obj, spec: Spec, names: tuple[str, ...]) -> None:
@@ -186,9 +185,9 @@ def _campaign(
     campaign = Campaign(
         slug=spec["slug"],
         organization=organizations[spec["organization"]],
-        state=_enum(CampaignState, spec, "state"),
+        state=_enum(CampaignState, spec["state"], spec["slug"]),
         featured=spec.get("featured", False),
-        sector=_enum(Sector, spec, "sector"),
+        sector=_enum(Sector, spec["sector"], spec["slug"]),
         currency=currency,
         goal_minor=spec["goal_minor"],
         raised_minor=0,
@@ -204,7 +203,7 @@ def _campaign(
     for position, entry in enumerate(spec.get("chapter", ())):
         chapter = Chapter(
             happened_on=entry["happened_on"],
-            precision=_enum(DatePrecision, entry | {"slug": spec["slug"]}, "precision"),
+            precision=_enum(DatePrecision, entry["precision"], spec["slug"]),
             position=position,
         )
         _set_texts(chapter, entry, ("title", "body"))
@@ -241,7 +240,7 @@ def _project(
         organization=organization,
         state=CampaignState.CLOSED,
         featured=False,
-        sector=_enum(Sector, spec, "sector"),
+        sector=_enum(Sector, spec["sector"], spec["slug"]),
         currency=currency,
         goal_minor=None,
         raised_minor=0,
@@ -291,7 +290,7 @@ def _update(
         slug=spec["slug"],
         organization=organizations[spec["organization"]],
         campaign=campaign,
-        category=_enum(UpdateCategory, spec, "category"),
+        category=_enum(UpdateCategory, spec["category"], spec["slug"]),
         published_at=datetime.combine(published_on, spec["published_time_utc"], UTC),
     )
     _set_texts(update, spec, ("title", "body"))
