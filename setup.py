@@ -1,10 +1,13 @@
-"""The build step that pyproject.toml cannot declare: compile the translation catalogues.
+"""The build steps that pyproject.toml cannot declare, so that ``pip install .`` gives a
+working Arabic site.
 
 The site reads compiled catalogues (``.mo``); only their sources (``.po``) are committed. A
-wheel gets them compiled into its build folder, so ``pip install .`` gives a working Arabic
-site; an editable install compiles them beside their sources, where it reads them.
+wheel gets them compiled into its build folder; an editable install compiles them beside
+their sources, where it reads them. A wheel also carries the templates, static files and
+migrations, which live beside the package in a checkout (``campaigns.ROOT`` finds them).
 """
 
+import shutil
 from pathlib import Path
 
 from setuptools import setup
@@ -12,16 +15,27 @@ from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
 CATALOGUES = "campaigns/translations"
+#: Folders beside the package that the installed site needs.
+SITE_FOLDERS = ("templates", "static", "migrations")
 
 
 class BuildPyWithCatalogues(build_py):
-    """``build_py``, then every ``.po`` under ``campaigns/translations`` compiled to ``.mo``."""
+    """``build_py``, then every ``.po`` compiled to ``.mo``, and for a wheel the site's
+    folders copied into the package."""
 
     def run(self) -> None:
         super().run()
         target = HERE if self.editable_mode else Path(self.build_lib)
         for po in sorted((HERE / CATALOGUES).glob("*/LC_MESSAGES/*.po")):
             compile_catalogue(po, target / po.relative_to(HERE).with_suffix(".mo"))
+        if not self.editable_mode:
+            for folder in SITE_FOLDERS:
+                shutil.copytree(
+                    HERE / folder,
+                    target / "campaigns" / folder,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+                    dirs_exist_ok=True,
+                )
 
 
 def compile_catalogue(po: Path, mo: Path) -> None:

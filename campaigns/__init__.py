@@ -6,7 +6,10 @@ from pathlib import Path
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+#: Where the templates, static files and migrations are: beside the package in a checkout,
+#: inside it once installed from a wheel (the build copies them in, see setup.py).
+ROOT = _PACKAGE if (_PACKAGE / "templates").is_dir() else _PACKAGE.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
