@@ -6,7 +6,10 @@ from pathlib import Path
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+#: Where the templates, static files and migrations are: beside the package in a checkout,
+#: inside it once installed from a wheel (the build copies them in, see setup.py).
+ROOT = _PACKAGE if (_PACKAGE / "templates").is_dir() else _PACKAGE.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -30,11 +33,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def configure(app: Flask, overrides: dict | None) -> None:
-    from campaigns.config import from_environment
+    from campaigns.config import from_environment, settle_public_url
 
     app.config.from_mapping(from_environment(app.instance_path))
     if overrides:
         app.config.from_mapping(overrides)
+    settle_public_url(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
 
@@ -89,11 +93,9 @@ def configure_i18n(app: Flask) -> None:
 
     @app.context_processor
     def site_context():
-        # The keyless test gateway is in use; production never uses it (gifts are refused).
-        test_mode = not app.config.get("STRIPE_SECRET_KEY") and (
-            app.config.get("CAMPAIGNS_ENV") != "production"
-        )
-        return {"test_mode": test_mode}
+        from campaigns.config import is_test_mode
+
+        return {"test_mode": is_test_mode(app.config)}
 
 
 def configure_urls(app: Flask) -> None:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from campaigns.i18n import LANGUAGES
+
+#: Where links point in development when neither ``PUBLIC_URL`` nor ``SERVER_NAME`` is set:
+#: the address ``flask run`` serves on by default.
+DEVELOPMENT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 class ConfigError(RuntimeError):
@@ -16,6 +24,58 @@ def _flag(name: str, default: bool) -> bool:
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def is_production(config: Mapping) -> bool:
+    """``CAMPAIGNS_ENV=production``: secure cookies, HSTS, no test gateway, no defaults."""
+    return config.get("CAMPAIGNS_ENV") == "production"
+
+
+def allows_test_gateway(config: Mapping) -> bool:
+    """The keyless test gateway never runs in production, even by mistake."""
+    return not is_production(config)
+
+
+def is_test_mode(config: Mapping) -> bool:
+    """Gifts go through the test gateway: no Stripe key is set, and this is not production."""
+    return not config.get("STRIPE_SECRET_KEY") and allows_test_gateway(config)
+
+
+def settle_public_url(config: dict) -> None:
+    """Fix the site's public address once, at start-up, from the final settings.
+
+    Production refuses to start without ``PUBLIC_URL``, as it does without ``SECRET_KEY``.
+    Development falls back to ``SERVER_NAME`` or :data:`DEVELOPMENT_PUBLIC_URL`, a fixed
+    address rather than the first request's ``Host``, which any client could forge.
+    """
+    address = config.get("PUBLIC_URL")
+    if not address and is_production(config):
+        raise ConfigError(
+            "PUBLIC_URL must be set when CAMPAIGNS_ENV=production (for example "
+            "https://give.example.org): every link that leaves the site is built on it."
+        )
+    if not address and config.get("SERVER_NAME"):
+        address = f"{config.get('PREFERRED_URL_SCHEME') or 'http'}://{config['SERVER_NAME']}"
+    config["PUBLIC_URL"] = check_public_url(address or DEVELOPMENT_PUBLIC_URL)
+
+
+def check_public_url(address: str) -> str:
+    """``https://give.example.org/`` -> ``https://give.example.org``; anything that is not
+    a scheme and a host alone (a path, a query, credentials) is refused."""
+    parts = urlsplit(address.strip())
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or "@" in parts.netloc
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ConfigError(
+            f"PUBLIC_URL {address!r} must be the site's address alone, such as "
+            "https://give.example.org: http or https, a host, an optional port, no path."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def from_environment(instance_path: str) -> dict:
@@ -53,8 +113,8 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0") or 0),
-        # Public address used to build links that leave the site (Stripe return URLs,
-        # Open Graph). Unset in development: the request's own address is used.
+        # Public address every link that leaves the site is built on (Stripe return URLs,
+        # the API, canonical and Open Graph addresses); settled by settle_public_url.
         "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,
         # Digits for Arabic pages: "latn" (0-9, the default, as most Syrian sites print
         # amounts) or "arab" (Arabic-Indic digits).
@@ -69,6 +129,6 @@ def from_environment(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
-        "LANGUAGES": ("en", "ar"),
+        "LANGUAGES": LANGUAGES,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
     }

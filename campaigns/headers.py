@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
+from campaigns.config import is_production
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -38,7 +40,7 @@ def add_security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
-    if app.config.get("CAMPAIGNS_ENV") == "production":
+    if is_production(app.config):
 
         @app.after_request
         def strict_transport(response: Response) -> Response:

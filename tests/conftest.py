@@ -95,6 +95,8 @@ def app(database_url, tmp_path_factory):
             "RATELIMIT_ENABLED": False,
             "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
             "SERVER_NAME": None,
+            # The test client's own address, so absolute links read like the pages' paths.
+            "PUBLIC_URL": "http://localhost",
         }
     )
     with app.app_context():

@@ -30,6 +30,7 @@ from campaigns.audit import record
 from campaigns.extensions import db, login_manager
 from campaigns.models import LoginAttempt, User
 from campaigns.security import hash_password, verify_password
+from campaigns.timeutil import as_utc
 
 #: Failures counted over this window ...
 WINDOW = timedelta(minutes=15)
@@ -122,16 +123,11 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _as_aware(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without their zone; they are stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _retry_after(failures: list[datetime], limit: int, now: datetime) -> timedelta | None:
     """When the ``limit``-th most recent failure leaves the window, or None if under it."""
     if len(failures) < limit:
         return None
-    oldest_counted = sorted((_as_aware(f) for f in failures), reverse=True)[limit - 1]
+    oldest_counted = sorted((as_utc(f) for f in failures), reverse=True)[limit - 1]
     return max(oldest_counted + WINDOW - now, timedelta(seconds=1))
 
 
@@ -177,7 +173,7 @@ def _failures(*conditions) -> list[datetime]:
 def _last_success(*conditions) -> datetime | None:
     query = select(func.max(LoginAttempt.at)).where(LoginAttempt.succeeded.is_(True), *conditions)
     found = db.session.scalar(query)
-    return _as_aware(found) if found is not None else None
+    return as_utc(found) if found is not None else None
 
 
 def device_spent(device: str, now: datetime) -> bool:

@@ -16,6 +16,7 @@ from campaigns.admin.access import Ability, scope
 from campaigns.extensions import db
 from campaigns.models import Campaign, Donation, DonationSource
 from campaigns.models.donation import COUNTED_STATUSES
+from campaigns.timeutil import as_utc
 
 #: Donations whose (unrefunded) amount is in a campaign's total.
 COUNTED = tuple(sorted(COUNTED_STATUSES))
@@ -102,8 +103,7 @@ def gifts_over_time(campaign: Campaign, today: date | None = None, days: int = C
     )
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for moment, amount in rows:
-        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        day = moment.astimezone(UTC).date()
+        day = as_utc(moment).astimezone(UTC).date()
         per_day[day][0] += amount
         per_day[day][1] += 1
     width, height, top, bottom = 600, 160, 8, 20

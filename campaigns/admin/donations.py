@@ -38,6 +38,7 @@ from campaigns.paging import record_id
 
 if TYPE_CHECKING:
     from campaigns.payments.ledger import RefundRefused
+from campaigns.timeutil import as_utc
 
 PER_PAGE = 50
 
@@ -150,12 +151,10 @@ def safe_cell(value) -> str:
 
 def _export_row(donation: Donation, campaign_slug: str) -> list[str]:
     moment = donation.succeeded_at or donation.created_at
-    if moment is not None and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
     values = [
         donation.id,
         donation.reference,
-        moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if moment else "",
+        as_utc(moment).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if moment else "",
         campaign_slug,
         format_plain(donation.amount_minor, donation.currency),
         format_plain(donation.refunded_minor, donation.currency),
@@ -236,14 +235,10 @@ class HistoryLine:
     who: str | None
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def history(donation: Donation) -> list[HistoryLine]:
     """Payment events and admin actions on this donation, oldest first."""
     lines = [
-        HistoryLine(_aware(e.received_at), "event", e.type, e.outcome, e.provider)
+        HistoryLine(as_utc(e.received_at), "event", e.type, e.outcome, e.provider)
         for e in db.session.scalars(
             select(PaymentEvent).where(PaymentEvent.donation_id == donation.id)
         )
@@ -254,7 +249,7 @@ def history(donation: Donation) -> list[HistoryLine]:
         )
     )
     lines += [
-        HistoryLine(_aware(a.at), "audit", a.action, a.detail, a.user.email if a.user else None)
+        HistoryLine(as_utc(a.at), "audit", a.action, a.detail, a.user.email if a.user else None)
         for a in entries
     ]
     return sorted(lines, key=lambda line: line.at)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, jsonify, request, url_for
+from flask import abort, jsonify, request
 
 from campaigns.api import bp
 from campaigns.catalog import acceptance, labels, visibility
@@ -13,6 +13,7 @@ from campaigns.i18n import money_text
 from campaigns.models import Campaign
 from campaigns.paging import page_number
 from campaigns.public import services
+from campaigns.urls import external_url
 
 #: Largest page a client may ask for.
 MAX_PER_PAGE = 100
@@ -24,7 +25,7 @@ def campaign_json(campaign: Campaign, today: date, detail: bool = False) -> dict
     reached = progress(campaign)
     data = {
         "slug": campaign.slug,
-        "url": url_for("public.campaign_page", slug=campaign.slug, _external=True),
+        "url": external_url("public.campaign_page", slug=campaign.slug),
         "title": {"en": campaign.title_en, "ar": campaign.title_ar},
         "summary": {"en": campaign.summary_en, "ar": campaign.summary_ar},
         "organization": {
@@ -91,12 +92,12 @@ def campaigns():
         total=pagination.total,
         pages=pagination.pages,
         next=(
-            url_for("api.campaigns", page=pagination.next_num, _external=True, **args)
+            external_url("api.campaigns", page=pagination.next_num, **args)
             if pagination.has_next
             else None
         ),
         prev=(
-            url_for("api.campaigns", page=pagination.prev_num, _external=True, **args)
+            external_url("api.campaigns", page=pagination.prev_num, **args)
             if pagination.has_prev and pagination.prev_num <= max(pagination.pages, 1)
             else None
         ),

@@ -24,6 +24,7 @@ from campaigns.models import (
     Organization,
     Update,
 )
+from campaigns.timeutil import as_utc, utcnow
 
 #: States a visitor may see. Drafts and archived campaigns are invisible to the public.
 PUBLIC_STATES = (CampaignState.PUBLISHED, CampaignState.CLOSED)
@@ -71,13 +72,10 @@ def published_updates(now: datetime | None = None) -> Select:
 
 def is_public_update(update: Update, now: datetime | None = None) -> bool:
     """Published, not scheduled for later, and not about a campaign the public cannot see."""
-    now = now or datetime.now(UTC)
-    published_at = update.published_at
-    if published_at is None:
+    now = now or utcnow()
+    if update.published_at is None:
         return False
-    if published_at.tzinfo is None:
-        published_at = published_at.replace(tzinfo=UTC)
-    if published_at > now:
+    if as_utc(update.published_at) > now:
         return False
     return update.campaign is None or is_public(update.campaign)
 

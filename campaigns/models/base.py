@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from markupsafe import Markup, escape
 from sqlalchemy import BigInteger, DateTime, Enum, Integer, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-LANGUAGES = ("en", "ar")
+from campaigns.timeutil import utcnow
 
 #: Money and counts that could pass 2^31 ($21,474,836.47): 64-bit. SQLite's INTEGER is
 #: already 64-bit, so the declared type changes only on PostgreSQL; renaming it on SQLite
 #: would mean rebuilding each table, whose DROP cascades through the foreign keys.
 Int64 = BigInteger().with_variant(Integer(), "sqlite")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class TimestampMixin:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 
 from campaigns.catalog import acceptance, progress, visibility
@@ -17,13 +17,7 @@ from campaigns.i18n import localized
 from campaigns.media import image_url
 from campaigns.models import Campaign
 from campaigns.payments.forms import DonateForm
-
-
-def absolute(path: str) -> str:
-    """A site path as a full URL for use outside the site (Open Graph, share links), on
-    the configured public address when there is one."""
-    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
-    return base + path
+from campaigns.urls import absolute
 
 
 def share_links(title: str, url: str) -> list[tuple[str, str]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import current_app, request, url_for
 from flask_babel import gettext as _
 
 from campaigns.models import Donation, DonationSource
@@ -24,22 +23,9 @@ from campaigns.payments.gateways import (
     test_event,
     test_gateway_allowed,
 )
+from campaigns.urls import external_url
 
 log = logging.getLogger(__name__)
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for a gateway to send the donor back to.
-
-    Built from ``PUBLIC_URL`` when it is set, otherwise from the address this request came
-    in on; never from anything in the request's parameters. The language prefix of the
-    current page is kept (``url_for`` carries it), so the donor comes back in their language.
-    """
-    path = url_for(endpoint, **values)
-    base = current_app.config.get("PUBLIC_URL")
-    if not base:
-        base = request.host_url.rstrip("/")
-    return base.rstrip("/") + path
 
 
 def return_urls(donation: Donation) -> ReturnUrls:

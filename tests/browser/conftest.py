@@ -127,6 +127,8 @@ def live_app(tmp_path_factory):
 def live_server(live_app) -> Iterator[LiveServer]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = LiveServer(live_app)
+    # Links that leave the site (the test gateway's way back) point at this server.
+    live_app.config["PUBLIC_URL"] = server.url
     server.start()
     yield server
     server.stop()

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from campaigns.i18n import LANGUAGES
 from tests.browser.helpers import describe_violations, run_axe, sign_in, submit_donate_form
 
 pytestmark = pytest.mark.browser
-
-LANGUAGES = ("en", "ar")
 
 
 def _check(page, language: str) -> None:

@@ -60,12 +60,11 @@ def test_return_urls_cannot_be_steered_by_the_request(
     assert "evil" not in str(call["params"])
 
 
-def test_public_url_is_used_for_return_urls(stripe_app, stripe_server, client, db, campaign):
-    stripe_app.config["PUBLIC_URL"] = "https://give.example.org"
-    try:
-        _, donation = donate(client, db, campaign)
-    finally:
-        stripe_app.config["PUBLIC_URL"] = None
+def test_public_url_is_used_for_return_urls(
+    stripe_app, stripe_server, client, db, campaign, monkeypatch
+):
+    monkeypatch.setitem(stripe_app.config, "PUBLIC_URL", "https://give.example.org")
+    _, donation = donate(client, db, campaign)
     (call,) = stripe_server.calls("/v1/checkout/sessions")
     assert call["params"]["success_url"] == (
         f"https://give.example.org/donations/{donation.reference}/thanks"

@@ -306,13 +306,10 @@ def test_share_links_and_open_graph_tags(client, make, app):
     assert not re.search(r"<(script|img|iframe)[^>]+(facebook|x\.com|wa\.me|twitter)", html)
 
 
-def test_public_url_setting_is_used_for_links_that_leave_the_site(client, make, app):
+def test_public_url_setting_is_used_for_links_that_leave_the_site(client, make, app, monkeypatch):
     campaign = make.campaign()
-    app.config["PUBLIC_URL"] = "https://give.example.org"
-    try:
-        html = page(client, f"/ar/campaigns/{campaign.slug}")
-    finally:
-        app.config["PUBLIC_URL"] = None
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://give.example.org")
+    html = page(client, f"/ar/campaigns/{campaign.slug}")
     expected = f"https://give.example.org/ar/campaigns/{campaign.slug}"
     assert f'<meta property="og:url" content="{expected}">' in html
 

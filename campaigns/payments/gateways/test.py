@@ -98,4 +98,6 @@ def charge_object(donation: Donation, *, amount_refunded: int) -> dict:
 
 def test_gateway_allowed() -> bool:
     """The test gateway never runs in production, even by mistake."""
-    return current_app.config.get("CAMPAIGNS_ENV") != "production"
+    from campaigns.config import allows_test_gateway
+
+    return allows_test_gateway(current_app.config)
