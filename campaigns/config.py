@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -16,6 +18,36 @@ def _flag(name: str, default: bool) -> bool:
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _mail_and_jobs() -> dict:
+    """Mail (SMTP) and background jobs (Celery); see the README's settings table."""
+    use_ssl = _flag("MAIL_USE_SSL", False)
+    use_tls = _flag("MAIL_USE_TLS", False)
+    if use_ssl and use_tls:
+        raise ConfigError("MAIL_USE_SSL (port 465) and MAIL_USE_TLS (STARTTLS) exclude each other.")
+    try:
+        port = int(os.environ.get("MAIL_PORT") or (465 if use_ssl else 587 if use_tls else 25))
+        timeout = float(os.environ.get("MAIL_TIMEOUT") or 30)
+    except ValueError:
+        raise ConfigError("MAIL_PORT and MAIL_TIMEOUT must be numbers.") from None
+    host = urlsplit(os.environ.get("PUBLIC_URL") or "").hostname or "localhost"
+    sender = (os.environ.get("MAIL_DEFAULT_SENDER") or "").strip() or f"no-reply@{host}"
+    if "@" not in parseaddr(sender)[1]:
+        raise ConfigError("MAIL_DEFAULT_SENDER must be an address: no-reply@example.org.")
+    return {
+        # Unset: emails are written to the log instead of being sent.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": port,
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": use_tls,
+        "MAIL_USE_SSL": use_ssl,
+        "MAIL_TIMEOUT": timeout,
+        "MAIL_DEFAULT_SENDER": sender,
+        # Unset: jobs run in the web process right after the commit that queued them.
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or None,
+    }
 
 
 def from_environment(instance_path: str) -> dict:
@@ -69,4 +101,5 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("en", "ar"),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        **_mail_and_jobs(),
     }
