@@ -1,0 +1,95 @@
+"""A real SMTP server on loopback (aiosmtpd), keeping what it receives for the tests to read.
+
+The ``smtp_server`` fixture starts one on a free port and points the app's mail settings at
+it. ``stop()`` and ``start()`` take it down and bring it back on the same port; ``refuse``
+makes it answer every recipient with an error.
+"""
+
+from __future__ import annotations
+
+import email
+import socket
+import threading
+from email import policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Inbox:
+    """The aiosmtpd handler: accepts messages and keeps them, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        #: An SMTP reply such as ``"550 5.1.1 No such user"`` given to every RCPT TO.
+        self.refuse: str | None = None
+        self._arrived = threading.Condition()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            return self.refuse
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._arrived:
+            self.raw.append(envelope.original_content)
+            self.messages.append(
+                email.message_from_bytes(envelope.original_content, policy=policy.default)
+            )
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
+        """Wait until ``count`` messages have arrived (for senders in other processes)."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self.messages) >= count, timeout=timeout)
+        return self.messages
+
+
+class SMTPServer:
+    def __init__(self) -> None:
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self.inbox = Inbox()
+        self._controller: Controller | None = None
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return self.inbox.messages
+
+    def start(self) -> None:
+        self._controller = Controller(self.inbox, hostname=self.host, port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@pytest.fixture
+def smtp_server(app, monkeypatch):
+    """A running SMTP server that the app sends its mail to."""
+    server = SMTPServer()
+    server.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", server.host)
+    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
+    monkeypatch.setitem(app.config, "MAIL_USE_SSL", False)
+    monkeypatch.setitem(app.config, "MAIL_USERNAME", None)
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 5.0)
+    try:
+        yield server
+    finally:
+        server.stop()
