@@ -15,6 +15,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 def free_port() -> int:
@@ -58,10 +59,12 @@ class Inbox:
 
 
 class SMTPServer:
-    def __init__(self) -> None:
+    def __init__(self, login: tuple[str, str] | None = None) -> None:
         self.host = "127.0.0.1"
         self.port = free_port()
         self.inbox = Inbox()
+        #: With a (user, password), the server requires AUTH and accepts only that login.
+        self.login = login
         self._controller: Controller | None = None
 
     @property
@@ -69,8 +72,17 @@ class SMTPServer:
         return self.inbox.messages
 
     def start(self) -> None:
-        self._controller = Controller(self.inbox, hostname=self.host, port=self.port)
+        options = {}
+        if self.login:
+            # Loopback only, so plain-text AUTH is fine here (aiosmtpd warns about it).
+            options = {"authenticator": self._authenticate, "auth_required": True,
+                       "auth_require_tls": False}  # fmt: skip
+        self._controller = Controller(self.inbox, hostname=self.host, port=self.port, **options)
         self._controller.start()
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        user, password = auth_data.login.decode(), auth_data.password.decode()
+        return AuthResult(success=(user, password) == self.login, handled=False)
 
     def stop(self) -> None:
         if self._controller is not None:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from campaigns import mail
 from campaigns.config import ConfigError, from_environment
 from campaigns.models import OutboxMessage, OutboxStatus
+from tests.mail_server import SMTPServer
 
 #: What would stay put when an Arabic email flips to right to left.
 LEFT_OR_RIGHT = re.compile(r"(?:-|\b)(?:left|right)\b")
@@ -231,3 +232,25 @@ def test_the_named_sender_of_the_settings_signs_mail_without_an_organization(
     db.session.commit()
     [sender] = smtp_server.messages[0]["From"].addresses
     assert (sender.display_name, sender.addr_spec) == ("Give to Syria", "hello@give.example.org")
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_the_mail_server_login_comes_from_the_settings(app, db, monkeypatch):
+    server = SMTPServer(login=("give", "s3cret"))
+    server.start()
+    try:
+        monkeypatch.setitem(app.config, "MAIL_SERVER", server.host)
+        monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
+        monkeypatch.setitem(app.config, "MAIL_USERNAME", "give")
+        monkeypatch.setitem(app.config, "MAIL_PASSWORD", "wrong")
+        row = mail.queue("mail_check", to="donor@example.org", locale="en")
+        db.session.commit()
+        db.session.refresh(row)
+        assert row.status == OutboxStatus.QUEUED, "a refused login is retried, not given up"
+        assert "SMTPAuthenticationError" in row.last_error
+        monkeypatch.setitem(app.config, "MAIL_PASSWORD", "s3cret")
+        row = mail.queue("mail_check", to="donor@example.org", locale="en")
+        db.session.commit()
+        assert len(server.messages) == 1
+    finally:
+        server.stop()

@@ -234,3 +234,31 @@ def test_the_sweep_sends_a_batch_over_one_connection(db, smtp_server, monkeypatc
         "donor2@example.org",
     ]
     assert {_row(db, i).status for i in ids} == {OutboxStatus.SENT}
+
+
+def test_the_job_sends_a_new_message_even_if_its_clock_is_behind(db, smtp_server, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(outbox, "deliver", lambda message_id: None)
+        message_id = _queue().id
+        db.session.commit()
+    late = datetime.now(UTC) - timedelta(minutes=2)
+    monkeypatch.setattr(outbox, "utcnow", lambda: late)
+    assert mail.send_due() == 0, "the sweep waits for the message's time"
+    assert outbox.deliver(message_id) == OutboxStatus.SENT
+    assert len(smtp_server.messages) == 1
+
+
+def test_the_sweep_task_drains_a_backlog_in_batches(app, db, smtp_server, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(outbox, "deliver", lambda message_id: None)
+        for n in range(5):
+            _queue(to=f"backlog{n}@example.org")
+        db.session.commit()
+    monkeypatch.setattr(outbox, "SWEEP_BATCH", 2)
+    rounds = []
+    real_send_due = outbox.send_due
+    monkeypatch.setattr(outbox, "send_due", lambda: rounds.append(real_send_due()) or rounds[-1])
+    task = app.extensions["celery"].tasks["campaigns.mail.send_due"]
+    assert task.apply().get() == 5
+    assert rounds == [2, 2, 1]
+    assert len(smtp_server.messages) == 5

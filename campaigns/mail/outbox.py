@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -83,7 +83,7 @@ def queue(
         recipient=to,
         sender_name=sender_name or None,
         sender_address=sender_address,
-        subject=rendered.subject,
+        subject=rendered.subject[:300],
         text_body=rendered.text,
         html_body=rendered.html,
         headers=all_headers,
@@ -111,10 +111,14 @@ def queue(
 
 
 def deliver(message_id: int) -> OutboxStatus | None:
-    """Send one message if it is due and no other job holds it; its new status, or ``None``."""
+    """Send one message if it is due and no other job holds it; its new status, or ``None``.
+
+    A message never tried is due whatever the clocks say: the worker's clock may be a
+    little behind the web server's that stamped it.
+    """
     with _job_session() as session:
         now = utcnow()
-        claimed = _claim(session, message_id, now)
+        claimed = _claim(session, message_id, now, first_attempt=True)
         session.commit()
         if not claimed:
             return None
@@ -123,12 +127,12 @@ def deliver(message_id: int) -> OutboxStatus | None:
         return row.status
 
 
-def send_due(limit: int = SWEEP_BATCH) -> int:
+def send_due(limit: int | None = None) -> int:
     """Send the messages that are due: queued past their next attempt, or whose job was lost.
 
     On PostgreSQL, concurrent sweeps skip each other's rows (``FOR UPDATE SKIP LOCKED``);
     everywhere, the conditional claim lets only one job have a message. Returns how many
-    messages this sweep attempted.
+    messages this sweep attempted, at most ``limit`` (:data:`SWEEP_BATCH`).
     """
     with _job_session() as session:
         now = utcnow()
@@ -136,7 +140,7 @@ def send_due(limit: int = SWEEP_BATCH) -> int:
             select(OutboxMessage.id)
             .where(_is_due(now))
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
+            .limit(limit or SWEEP_BATCH)
             .with_for_update(skip_locked=True)
         ).all()
         claimed = [message_id for message_id in ids if _claim(session, message_id, now)]
@@ -184,10 +188,14 @@ def _is_due(now: datetime):
     )
 
 
-def _claim(session: Session, message_id: int, now: datetime) -> bool:
+def _claim(session: Session, message_id: int, now: datetime, first_attempt=False) -> bool:
+    due = _is_due(now)
+    if first_attempt:
+        never_tried = and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.attempts == 0)
+        due = or_(due, never_tried)
     result = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, _is_due(now))
+        .where(OutboxMessage.id == message_id, due)
         .values(
             status=OutboxStatus.SENDING,
             attempts=OutboxMessage.attempts + 1,

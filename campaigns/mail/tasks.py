@@ -17,9 +17,19 @@ def send_message(message_id: int) -> None:
     deliver(message_id)
 
 
+#: Batches one sweep sends at most, so that a backlog does not hold the worker for long.
+SWEEP_ROUNDS = 10
+
+
 @shared_task(name=SEND_DUE)
 def send_due_messages() -> int:
     """The periodic sweep (beat, every minute): retries, and rows a lost job left behind."""
-    from campaigns.mail.outbox import send_due
+    from campaigns.mail.outbox import SWEEP_BATCH, send_due
 
-    return send_due()
+    total = 0
+    for _round in range(SWEEP_ROUNDS):
+        sent = send_due()
+        total += sent
+        if sent < SWEEP_BATCH:
+            break
+    return total
