@@ -254,3 +254,21 @@ def test_the_mail_server_login_comes_from_the_settings(app, db, monkeypatch):
         assert len(server.messages) == 1
     finally:
         server.stop()
+
+
+def test_an_unusable_reply_to_is_left_out_rather_than_stopping_the_email(db, make, smtp_server):
+    organization = make.organization(reply_to_email="care at hope")
+    mail.queue("mail_check", to="donor@example.org", locale="en", organization=organization)
+    db.session.commit()
+    [message] = smtp_server.messages
+    assert "Reply-To" not in message
+
+
+def test_a_duplicate_is_recognised_before_anything_is_rendered(db, monkeypatch):
+    mail.queue("mail_check", to="donor@example.org", locale="en", dedupe_key="once")
+
+    def render(*args):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr("campaigns.mail.outbox.render", render)
+    assert mail.queue("mail_check", to="donor@example.org", locale="en", dedupe_key="once") is None

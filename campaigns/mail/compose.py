@@ -63,6 +63,14 @@ def build_message(row: OutboxMessage) -> EmailMessage:
     return message
 
 
+def is_address(text: str) -> bool:
+    try:
+        _address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _address(text: str) -> Address:
     name, addr = parseaddr(text)
     if "@" not in addr or any(c in text for c in "\r\n"):

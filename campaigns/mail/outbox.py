@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from campaigns.extensions import db
-from campaigns.mail.compose import build_message, default_sender, render
+from campaigns.mail.compose import build_message, default_sender, is_address, render
 from campaigns.mail.transport import is_permanent, open_transport
 from campaigns.models import Organization, OutboxMessage, OutboxStatus
 from campaigns.models.base import utcnow
@@ -61,6 +61,8 @@ def queue(
     so the same event (a redelivered webhook) never sends a second email. A bad address or
     header raises ``ValueError`` and queues nothing.
     """
+    if dedupe_key is not None and _queued_already(dedupe_key):
+        return None
     locale = _language(locale)
     sender_name, sender_address = default_sender()
     if organization is not None:
@@ -72,8 +74,12 @@ def queue(
         # Receipts and notices are not conversations: no vacation auto-replies (RFC 3834).
         "Auto-Submitted": "auto-generated",
     }
-    if organization is not None and organization.reply_to_email:
-        all_headers["Reply-To"] = organization.reply_to_email
+    reply_to = organization.reply_to_email if organization is not None else None
+    if reply_to and is_address(reply_to):
+        all_headers["Reply-To"] = reply_to
+    elif reply_to:
+        # A typo in the organization's profile must not stop its receipts: send without.
+        log.warning("Organization %s has an unusable Reply-To %r.", organization.id, reply_to)
     all_headers.update(headers or {})
     row = OutboxMessage(
         dedupe_key=dedupe_key,
@@ -92,8 +98,6 @@ def queue(
         next_attempt_at=utcnow(),
     )
     build_message(row)  # refuse now what could never be sent
-    if dedupe_key is not None and _queued_already(dedupe_key):
-        return None
     try:
         with db.session.begin_nested():
             db.session.add(row)
