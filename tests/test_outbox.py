@@ -262,3 +262,43 @@ def test_the_sweep_task_drains_a_backlog_in_batches(app, db, smtp_server, monkey
     assert task.apply().get() == 5
     assert rounds == [2, 2, 1]
     assert len(smtp_server.messages) == 5
+
+
+def test_an_unexpected_error_is_retried_and_the_next_message_still_goes(
+    db, smtp_server, monkeypatch
+):
+    with monkeypatch.context() as patch:
+        patch.setattr(outbox, "deliver", lambda message_id: None)
+        broken = _queue(to="first@example.org").id
+        fine = _queue(to="second@example.org").id
+        db.session.commit()
+    real_send = smtplib.SMTP.send_message
+
+    def send_message(self, message, *args, **kwargs):
+        if message["To"] == "first@example.org":
+            raise UnicodeEncodeError("ascii", "ö", 0, 1, "cannot encode")
+        return real_send(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", send_message)
+    assert mail.send_due() == 2
+    assert _row(db, broken).status == OutboxStatus.QUEUED
+    assert "UnicodeEncodeError" in _row(db, broken).last_error
+    assert _row(db, fine).status == OutboxStatus.SENT
+
+
+def test_a_message_whose_every_job_was_lost_is_given_up(db, smtp_server, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(outbox, "deliver", lambda message_id: None)
+        message_id = _queue().id
+        db.session.commit()
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status=OutboxStatus.SENDING, attempts=outbox.MAX_ATTEMPTS)
+    )
+    _make_due(db, message_id)
+    assert mail.send_due() == 0
+    row = _row(db, message_id)
+    assert row.status == OutboxStatus.FAILED
+    assert row.last_error == "Every attempt's job was lost."
+    assert smtp_server.messages == []

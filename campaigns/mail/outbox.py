@@ -38,9 +38,6 @@ LONGEST_WAIT = timedelta(hours=1)
 CLAIM_TIMEOUT = timedelta(minutes=10)
 #: Messages one sweep sends at most (beat starts one a minute).
 SWEEP_BATCH = 200
-#: SMTP errors of the connection itself: the messages after this one cannot go on it either.
-#: (Other ``OSError`` are too; ``SMTPException`` is an ``OSError`` about one message.)
-_CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
 
 
 def queue(
@@ -140,6 +137,7 @@ def send_due(limit: int | None = None) -> int:
     """
     with _job_session() as session:
         now = utcnow()
+        _give_up_lost(session, now)
         ids = session.scalars(
             select(OutboxMessage.id)
             .where(_is_due(now))
@@ -192,8 +190,22 @@ def _is_due(now: datetime):
     )
 
 
+def _give_up_lost(session: Session, now: datetime) -> None:
+    """A message whose every attempt died with its job (it may crash the sender) is failed."""
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.next_attempt_at <= now,
+            OutboxMessage.attempts >= MAX_ATTEMPTS,
+        )
+        .values(status=OutboxStatus.FAILED, last_error="Every attempt's job was lost.")
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _claim(session: Session, message_id: int, now: datetime, first_attempt=False) -> bool:
-    due = _is_due(now)
+    due = and_(_is_due(now), OutboxMessage.attempts < MAX_ATTEMPTS)
     if first_attempt:
         never_tried = and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.attempts == 0)
         due = or_(due, never_tried)
@@ -227,10 +239,10 @@ def _send_all(session: Session, rows: list[OutboxMessage]) -> None:
                     continue
                 try:
                     transport.send(message)
-                except smtplib.SMTPException as error:
-                    if isinstance(error, _CONNECTION_ERRORS):
+                except Exception as error:
+                    if _breaks_the_connection(error):
                         raise
-                    waiting.pop(0)
+                    waiting.pop(0)  # about this message only: the next one may still go
                     _record_failure(session, row, error, permanent=is_permanent(error))
                     continue
                 waiting.pop(0)
@@ -238,6 +250,16 @@ def _send_all(session: Session, rows: list[OutboxMessage]) -> None:
     except OSError as error:  # no connection, or it broke: the rest waits for a retry
         for row in waiting:
             _record_failure(session, row, error, permanent=False)
+
+
+def _breaks_the_connection(error: Exception) -> bool:
+    """Whether the messages after this one cannot go on the same connection either.
+
+    ``SMTPException`` is an ``OSError`` too, but most of them concern one message only.
+    """
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
 def _record_failure(session: Session, row: OutboxMessage, error: Exception, permanent: bool):
