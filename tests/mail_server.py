@@ -68,6 +68,18 @@ class SMTPServer:
         self._controller: Controller | None = None
 
     @property
+    def app_settings(self) -> dict:
+        """The app's mail settings that send to this server."""
+        return {
+            "MAIL_SERVER": self.host,
+            "MAIL_PORT": self.port,
+            "MAIL_USE_TLS": False,
+            "MAIL_USE_SSL": False,
+            "MAIL_USERNAME": None,
+            "MAIL_TIMEOUT": 5.0,
+        }
+
+    @property
     def messages(self) -> list[EmailMessage]:
         return self.inbox.messages
 
@@ -95,12 +107,8 @@ def smtp_server(app, monkeypatch):
     """A running SMTP server that the app sends its mail to."""
     server = SMTPServer()
     server.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", server.host)
-    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
-    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
-    monkeypatch.setitem(app.config, "MAIL_USE_SSL", False)
-    monkeypatch.setitem(app.config, "MAIL_USERNAME", None)
-    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 5.0)
+    for name, value in server.app_settings.items():
+        monkeypatch.setitem(app.config, name, value)
     try:
         yield server
     finally:
