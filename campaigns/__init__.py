@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_commands(app)
     configure_compression(app)
+    configure_jobs(app)
     return app
 
 
@@ -132,6 +133,12 @@ def configure_compression(app: Flask) -> None:
 
     headers.init_app(app)
     compression.init_app(app)
+
+
+def configure_jobs(app: Flask) -> None:
+    from campaigns import jobs
+
+    jobs.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

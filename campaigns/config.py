@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -78,6 +79,36 @@ def check_public_url(address: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _mail_and_jobs() -> dict:
+    """Mail (SMTP) and background jobs (Celery); see the README's settings table."""
+    use_ssl = _flag("MAIL_USE_SSL", False)
+    use_tls = _flag("MAIL_USE_TLS", False)
+    if use_ssl and use_tls:
+        raise ConfigError("MAIL_USE_SSL (port 465) and MAIL_USE_TLS (STARTTLS) exclude each other.")
+    try:
+        port = int(os.environ.get("MAIL_PORT") or (465 if use_ssl else 587 if use_tls else 25))
+        timeout = float(os.environ.get("MAIL_TIMEOUT") or 30)
+    except ValueError:
+        raise ConfigError("MAIL_PORT and MAIL_TIMEOUT must be numbers.") from None
+    host = urlsplit(os.environ.get("PUBLIC_URL") or "").hostname or "localhost"
+    sender = (os.environ.get("MAIL_DEFAULT_SENDER") or "").strip() or f"no-reply@{host}"
+    if "@" not in parseaddr(sender)[1]:
+        raise ConfigError("MAIL_DEFAULT_SENDER must be an address: no-reply@example.org.")
+    return {
+        # Unset: emails are written to the log instead of being sent.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": port,
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": use_tls,
+        "MAIL_USE_SSL": use_ssl,
+        "MAIL_TIMEOUT": timeout,
+        "MAIL_DEFAULT_SENDER": sender,
+        # Unset: jobs run in the web process right after the commit that queued them.
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or None,
+    }
+
+
 def from_environment(instance_path: str) -> dict:
     """Build the settings mapping; documented in the README's settings table."""
     env = os.environ.get("CAMPAIGNS_ENV", "development").strip().lower() or "development"
@@ -131,4 +162,5 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": LANGUAGES,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        **_mail_and_jobs(),
     }

@@ -5,8 +5,10 @@ every other ``after_request`` step) has built its response; an exception or a st
 400 and more rolls everything back. Services only ``flush()``; views never commit.
 
 Work that must follow the commit (an email, a job) is queued with :func:`after_commit`
-and runs only once the commit has succeeded; a rollback drops it. Where a flow must make
-its work durable before the request ends, :func:`commit_early` does it and says why.
+and runs only once the commit has succeeded; a rollback drops it. The queue belongs to the
+session, not to the request, so it behaves alike in a request, a command and a job. Where
+a flow must make its work durable before the request ends, :func:`commit_early` does it
+and says why.
 Command-line tools are their own unit of work: :func:`command`.
 """
 
@@ -16,12 +18,16 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from flask import Flask, Response, g
+from flask import Flask, Response
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, SessionTransaction
 
 from campaigns.extensions import db
 
 log = logging.getLogger(__name__)
+
+_PENDING = "unit_of_work.after_commit"
 
 
 def init_app(app: Flask) -> None:
@@ -37,11 +43,12 @@ def init_app(app: Flask) -> None:
 def after_commit(callback: Callable[[], object]) -> None:
     """Run ``callback`` once the work done so far is committed; never if it is rolled back.
 
-    The callback runs after the request's commit (or a :func:`commit_early`, which makes
-    that work durable too). An exception it raises is logged and swallowed: the answer to
-    the request has already been decided.
+    The callback runs as the session finishes its commit (the request's, a
+    :func:`commit_early`, a command's), so it must not use that session: a job works in a
+    session of its own. An exception it raises is logged and swallowed: the answer to the
+    request has already been decided.
     """
-    _queue().append(callback)
+    db.session.info.setdefault(_PENDING, []).append(callback)
 
 
 def commit_early(reason: str) -> None:
@@ -72,24 +79,11 @@ def command(*, dry_run: bool = False) -> Iterator[None]:
         _commit()
 
 
-def _queue() -> list[Callable[[], object]]:
-    if "unit_of_work_callbacks" not in g:
-        g.unit_of_work_callbacks = []
-    return g.unit_of_work_callbacks
-
-
 def _commit() -> None:
     db.session.commit()
-    callbacks, g.unit_of_work_callbacks = _queue(), []
-    for callback in callbacks:
-        try:
-            callback()
-        except Exception:
-            log.exception("A task queued for after the commit failed: %r", callback)
 
 
 def _rollback() -> None:
-    _queue().clear()
     try:
         db.session.rollback()
     except SQLAlchemyError:
@@ -114,3 +108,20 @@ def _end(_exc: BaseException | None) -> None:
     After a commit this only ends the read-only transaction a streamed body may have used.
     """
     _rollback()
+
+
+@event.listens_for(Session, "after_commit")
+def _run_pending(session: Session) -> None:
+    for callback in session.info.pop(_PENDING, []):
+        try:
+            callback()
+        except Exception:
+            log.exception("A task queued for after the commit failed: %r", callback)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_pending(session: Session, transaction: SessionTransaction) -> None:
+    # After a commit the queue is already empty; after a rollback or a close, what was
+    # queued belongs to work that never happened.
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)

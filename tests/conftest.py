@@ -21,6 +21,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from campaigns import create_app
 from campaigns.extensions import db as _db
 from tests import factories
+from tests.mail_server import smtp_server  # noqa: F401 - a fixture for every test module
 
 PG_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -106,7 +106,8 @@ def probe(probe_app, db):
     def note_commit(_session):
         happened.append("commit")
 
-    sa.event.listen(Session, "after_commit", note_commit)
+    # First among the listeners: the commit is noted before anything that follows it runs.
+    sa.event.listen(Session, "after_commit", note_commit, insert=True)
     try:
         yield probe_app.test_client()
     finally:

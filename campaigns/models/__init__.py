@@ -20,6 +20,7 @@ from campaigns.models.donation import (
     PaymentEvent,
 )
 from campaigns.models.organization import Organization
+from campaigns.models.outbox import OutboxMessage, OutboxStatus
 from campaigns.models.update import Update, UpdateCategory
 from campaigns.models.user import AuditEntry, LoginAttempt, Membership, Role, User
 
@@ -42,6 +43,8 @@ __all__ = [
     "Membership",
     "OfflineMethod",
     "Organization",
+    "OutboxMessage",
+    "OutboxStatus",
     "PaymentEvent",
     "Role",
     "Sector",

@@ -40,6 +40,8 @@ class Organization(Bilingual, TimestampMixin, db.Model):
     about_ar: Mapped[str | None] = mapped_column(Text)
     #: File name of the logo under the upload folder.
     logo: Mapped[str | None] = mapped_column(String(200))
+    #: Where donors' answers to the organization's emails go (Reply-To); none: no Reply-To.
+    reply_to_email: Mapped[str | None] = mapped_column(String(254))
 
     campaigns: Mapped[list[Campaign]] = relationship(back_populates="organization")
     updates: Mapped[list[Update]] = relationship(back_populates="organization")
