@@ -30,15 +30,7 @@ def login():
                 request.cookies.get(auth.DEVICE_COOKIE),
             )
         except auth.Throttled as exc:
-            form.form_errors.append(
-                ngettext(
-                    "Too many failed attempts to sign in. For your safety, wait "
-                    "%(num)s minute and try again.",
-                    "Too many failed attempts to sign in. For your safety, wait "
-                    "%(num)s minutes and try again.",
-                    exc.minutes,
-                )
-            )
+            form.form_errors.append(_throttled(exc.minutes))
             status = 429
         else:
             if user is not None:
@@ -47,6 +39,14 @@ def login():
     elif request.method == "POST":
         status = 400
     return render_template("admin/login.html", form=form), status
+
+
+def _throttled(minutes: int) -> str:
+    return ngettext(
+        "Too many failed attempts to sign in. For your safety, wait %(num)s minute and try again.",
+        "Too many failed attempts to sign in. For your safety, wait %(num)s minutes and try again.",
+        minutes,
+    )
 
 
 def _signed_in(user):
