@@ -20,6 +20,7 @@ from campaigns.models.donation import (
     PaymentEvent,
 )
 from campaigns.models.organization import Organization
+from campaigns.models.site_page import SitePage
 from campaigns.models.update import Update, UpdateCategory
 from campaigns.models.user import AuditEntry, LoginAttempt, Membership, Role, User
 
@@ -45,6 +46,7 @@ __all__ = [
     "PaymentEvent",
     "Role",
     "Sector",
+    "SitePage",
     "Update",
     "UpdateCategory",
     "User",

@@ -7,5 +7,6 @@ from campaigns.admin.views import (  # noqa: F401 - routes register on import
     dashboard,
     donations,
     members,
+    site_pages,
     updates,
 )
