@@ -1,5 +1,5 @@
-"""organization profile (legal name, registration, contact, links) and the site's own
-pages (privacy notice, terms of use)
+"""organization profile (legal name, registration, contact, links), the site's own
+pages (privacy notice, terms of use), donors' messages and names hidden by staff
 
 Revision ID: b7e4d2a19c60
 Revises: 5d1e7c3a9b42
@@ -41,6 +41,14 @@ def upgrade():
         for name, type_ in PROFILE_COLUMNS:
             batch_op.add_column(sa.Column(name, type_, nullable=True))
 
+    with op.batch_alter_table('donations', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('message_hidden', sa.Boolean(), server_default='0', nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column('name_hidden', sa.Boolean(), server_default='0', nullable=False)
+        )
+
     op.create_table('site_pages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=40), nullable=False),
@@ -57,6 +65,9 @@ def upgrade():
 
 def downgrade():
     op.drop_table('site_pages')
+    with op.batch_alter_table('donations', schema=None) as batch_op:
+        batch_op.drop_column('name_hidden')
+        batch_op.drop_column('message_hidden')
     with op.batch_alter_table('organizations', schema=None) as batch_op:
         for name, _type in reversed(PROFILE_COLUMNS):
             batch_op.drop_column(name)
