@@ -246,6 +246,8 @@ class OfflineGiftForm(FlaskForm):
     )
     anonymous = BooleanField(_l("The donor asked not to be named in public"))
     message = TextAreaField(_l("Message"), validators=[Optional(), Length(max=500)])
+    #: Ticked when the gift repeats an earlier one and the person says it is another gift.
+    confirm_duplicate = BooleanField(_l("This is another gift: record it"))
 
 
 class RefundForm(FlaskForm):
