@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from campaigns import site_pages
+from campaigns.catalog import ContentError
 from campaigns.models import AuditEntry, SitePage
 from tests.admin.world import sign_in
 
@@ -95,3 +97,14 @@ def test_an_unknown_page_is_not_found(client, db, world):
     sign_in(client, world.users["admin"])
     assert client.get("/admin/site-pages/cookies/edit").status_code == 404
     assert client.post("/admin/site-pages/cookies/reset").status_code == 404
+
+
+def test_the_service_refuses_unknown_pages_and_empty_titles(db):
+    with pytest.raises(KeyError):
+        site_pages.save_page("cookies", PAGE)
+    with pytest.raises(ContentError) as refused:
+        site_pages.save_page("privacy", {**PAGE, "title_en": "", "body_en": ""})
+    assert set(refused.value.errors) == {"title_en", "body_en"}
+    assert saved(db) is None
+    site_pages.reset_page("privacy")  # nothing saved: nothing to forget
+    assert db.session.query(AuditEntry).filter_by(action="site_page.reset").count() == 0
