@@ -87,7 +87,10 @@ def url_locale() -> str | None:
 
 
 def select_locale() -> str:
-    """Flask-Babel's locale selector."""
+    """Flask-Babel's locale selector; English outside a request (a command, a job), where
+    mail and receipts choose their language with ``force_locale``."""
+    if not has_request_context():
+        return "en"
     chosen = url_locale()
     if chosen:
         return chosen

@@ -287,6 +287,10 @@ def record_offline(campaign: Campaign, data: dict, actor: User, today: date | No
         errors["reference"] = _("Write the receipt or transfer reference.")
     if errors:
         raise ContentError(errors)
+    if not data.get("confirm_duplicate") and (
+        earlier := earlier_offline_gift(campaign, amount, reference, donor_name)
+    ):
+        raise ContentError({"confirm_duplicate": _duplicate_warning(earlier)})
     donation = ledger.record_offline_gift(
         campaign,
         amount,
@@ -306,6 +310,36 @@ def record_offline(campaign: Campaign, data: dict, actor: User, today: date | No
         {"amount": format_plain(amount, campaign.currency), "method": method.value},
     )
     return donation
+
+
+def earlier_offline_gift(
+    campaign: Campaign, amount_minor: int, reference: str, donor_name: str
+) -> Donation | None:
+    """An offline gift already recorded for this campaign with the same amount, reference
+    and donor (letter case aside): typing a receipt twice must not count it twice."""
+    query = (
+        select(Donation)
+        .where(
+            Donation.campaign_id == campaign.id,
+            Donation.offline_reference.is_not(None),
+            Donation.amount_minor == amount_minor,
+            func.lower(Donation.offline_reference) == reference.lower(),
+            func.lower(Donation.donor_name) == donor_name.lower(),
+            Donation.status.not_in((DonationStatus.FAILED, DonationStatus.EXPIRED)),
+        )
+        .order_by(Donation.id)
+    )
+    return db.session.scalars(query).first()
+
+
+def _duplicate_warning(earlier: Donation) -> str:
+    from campaigns.i18n import date_text
+
+    return _(
+        "A gift with the same reference, amount and donor was recorded on %(date)s. If this "
+        "is another gift, tick the box and record it again.",
+        date=date_text(earlier.succeeded_at or earlier.created_at),
+    )
 
 
 def refundable_minor(donation: Donation) -> int:

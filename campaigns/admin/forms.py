@@ -39,6 +39,7 @@ from campaigns.admin.auth import MIN_PASSWORD_LENGTH
 from campaigns.catalog.labels import CATEGORY_LABELS, SECTOR_LABELS
 from campaigns.models import DonationSource, DonationStatus, OfflineMethod, Role
 from campaigns.money import MAX_MINOR, is_currency, stripe_can_charge
+from campaigns.organization_profile import SOCIAL_NETWORKS, country_choices
 
 STATUS_NAMES = {
     DonationStatus.PENDING: _l("Pending"),
@@ -285,6 +286,8 @@ class OfflineGiftForm(FlaskForm):
     )
     anonymous = BooleanField(_l("The donor asked not to be named in public"))
     message = TextAreaField(_l("Message"), validators=[Optional(), Length(max=500)])
+    #: Ticked when the gift repeats an earlier one and the person says it is another gift.
+    confirm_duplicate = BooleanField(_l("This is another gift: record it"))
 
 
 class RefundForm(FlaskForm):
@@ -378,6 +381,53 @@ class OrganizationForm(FlaskForm):
         description=_l("Markdown: **bold**, *italic*, lists, links. HTML is not allowed."),
     )
     about_ar = TextAreaField(_l("About"), validators=[Optional(), Length(max=50_000)])
+    legal_name_en = StringField(
+        _l("Legal name"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("As registered, if it differs from the name above."),
+    )
+    legal_name_ar = StringField(_l("Legal name"), validators=[Optional(), Length(max=200)])
+    registration_country = SelectField(_l("Country of registration"), validate_choice=False)
+    registration_authority_en = StringField(
+        _l("Registering authority"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("The ministry, court or registry that keeps the registration."),
+    )
+    registration_authority_ar = StringField(
+        _l("Registering authority"), validators=[Optional(), Length(max=200)]
+    )
+    registration_number = StringField(
+        _l("Registration number"), validators=[Optional(), Length(max=100)]
+    )
+    address_en = TextAreaField(_l("Address"), validators=[Optional(), Length(max=1000)])
+    address_ar = TextAreaField(_l("Address"), validators=[Optional(), Length(max=1000)])
+    contact_email = StringField(
+        _l("Contact email"),
+        validators=[Optional(), Email(), Length(max=254)],
+        description=_l("Shown to donors, who write here with questions about their gifts."),
+        render_kw={"type": "email", "autocomplete": "off"},
+    )
+    phone = StringField(
+        _l("Phone"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("With the country code, such as +963 11 123 4567."),
+        render_kw={"type": "tel"},
+    )
+    website = StringField(
+        _l("Website"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Web addresses must start with https://."),
+        render_kw={"type": "url"},
+    )
+    facebook_url = StringField(SOCIAL_NETWORKS[0][1], validators=[Optional(), Length(max=500)])
+    instagram_url = StringField(SOCIAL_NETWORKS[1][1], validators=[Optional(), Length(max=500)])
+    x_url = StringField(SOCIAL_NETWORKS[2][1], validators=[Optional(), Length(max=500)])
+    youtube_url = StringField(SOCIAL_NETWORKS[3][1], validators=[Optional(), Length(max=500)])
+    telegram_url = StringField(SOCIAL_NETWORKS[4][1], validators=[Optional(), Length(max=500)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registration_country.choices = [("", _l("Not given")), *country_choices()]
 
 
 #: Organization texts shown in English and Arabic side by side, in this order.
@@ -386,3 +436,17 @@ ORGANIZATION_BILINGUAL = ("name", "place", "vision", "mission", "values", "about
 
 class LogoForm(FlaskForm):
     image = FileField(_l("Logo"), validators=[FileRequired()])
+
+
+class SitePageForm(FlaskForm):
+    title_en = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title_ar = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    body_en = TextAreaField(
+        _l("Text"),
+        validators=[DataRequired(), Length(max=50_000)],
+        description=_l("Markdown: **bold**, *italic*, lists, links. HTML is not allowed."),
+        render_kw={"rows": 20},
+    )
+    body_ar = TextAreaField(
+        _l("Text"), validators=[Optional(), Length(max=50_000)], render_kw={"rows": 20}
+    )

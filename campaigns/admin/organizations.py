@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from campaigns import catalog
+from campaigns import catalog, organization_profile
 from campaigns.audit import record
 from campaigns.catalog import ContentError
 from campaigns.catalog.rules import parse_chapter_date
@@ -14,6 +14,7 @@ from campaigns.models import DatePrecision, Organization
 TEXT_FIELDS = (
     "name_en", "name_ar", "place_en", "place_ar", "vision_en", "vision_ar",
     "mission_en", "mission_ar", "values_en", "values_ar", "about_en", "about_ar",
+    *organization_profile.PROFILE_FIELDS,
 )  # fmt: skip
 
 
@@ -30,6 +31,7 @@ def save_organization(organization: Organization | None, data: dict) -> Organiza
     values = {name: (data.get(name) or "").strip() or None for name in TEXT_FIELDS}
     if not values["name_en"]:
         errors["name_en"] = _("An English name is required.")
+    errors.update(organization_profile.profile_errors(values))
     founded_on = None
     if (data.get("founded_on") or "").strip():
         try:

@@ -123,11 +123,15 @@ class PublicDonor:
         return self.name is None
 
 
+def _name_withheld(donation: Donation) -> bool:
+    return donation.anonymous or donation.name_hidden or not (donation.donor_name or "").strip()
+
+
 def recent_donors(campaign: Campaign, limit: int = RECENT_DONORS) -> list[PublicDonor]:
     """The latest confirmed gifts, the opening balance excluded (it is not a person).
 
     The donor's name is dropped here, before it can reach a template, when they asked to
-    stay anonymous or gave no name.
+    stay anonymous, gave no name or staff hid it; so is a message staff hid.
     """
     rows = db.session.scalars(
         select(Donation)
@@ -141,11 +145,11 @@ def recent_donors(campaign: Campaign, limit: int = RECENT_DONORS) -> list[Public
     ).all()
     return [
         PublicDonor(
-            name=None if row.anonymous or not (row.donor_name or "").strip() else row.donor_name,
+            name=None if _name_withheld(row) else row.donor_name,
             amount_minor=row.amount_minor,
             currency=row.currency,
             at=row.succeeded_at,
-            message=(row.message or "").strip() or None,
+            message=None if row.message_hidden else (row.message or "").strip() or None,
         )
         for row in rows
     ]

@@ -102,6 +102,10 @@ class Donation(TimestampMixin, db.Model):
     #: The donor asked not to be named in public.
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     message: Mapped[str | None] = mapped_column(String(500))
+    #: Staff took the message off the public page (the donor asked, or it was unsuitable).
+    message_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: Staff took the name off the public page: the gift shows as anonymous.
+    name_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     #: The interface language at the time of the gift, for receipts.
     locale: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
 

@@ -43,6 +43,29 @@ class Organization(Bilingual, TimestampMixin, db.Model):
     #: Where donors' answers to the organization's emails go (Reply-To); none: no Reply-To.
     reply_to_email: Mapped[str | None] = mapped_column(String(254))
 
+    # Who stands behind the campaigns: shown on the organization's page and beside the
+    # donate form, so a donor can check the organization before giving.
+    #: Name under which the organization is registered, when it differs from ``name``.
+    legal_name_en: Mapped[str | None] = mapped_column(String(200))
+    legal_name_ar: Mapped[str | None] = mapped_column(String(200))
+    #: ISO 3166 code of the country of registration; its name comes from Babel.
+    registration_country: Mapped[str | None] = mapped_column(String(2))
+    registration_authority_en: Mapped[str | None] = mapped_column(String(200))
+    registration_authority_ar: Mapped[str | None] = mapped_column(String(200))
+    registration_number: Mapped[str | None] = mapped_column(String(100))
+    #: Postal address, one line per line.
+    address_en: Mapped[str | None] = mapped_column(Text)
+    address_ar: Mapped[str | None] = mapped_column(Text)
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    #: Web addresses, https only (checked by the admin service).
+    website: Mapped[str | None] = mapped_column(String(500))
+    facebook_url: Mapped[str | None] = mapped_column(String(500))
+    instagram_url: Mapped[str | None] = mapped_column(String(500))
+    x_url: Mapped[str | None] = mapped_column(String(500))
+    youtube_url: Mapped[str | None] = mapped_column(String(500))
+    telegram_url: Mapped[str | None] = mapped_column(String(500))
+
     campaigns: Mapped[list[Campaign]] = relationship(back_populates="organization")
     updates: Mapped[list[Update]] = relationship(back_populates="organization")
 

@@ -5,10 +5,12 @@ bp = Blueprint("public", __name__)
 from campaigns.catalog.acceptance import timing, timing_text  # noqa: E402
 from campaigns.catalog.labels import template_helpers  # noqa: E402
 from campaigns.catalog.progress import progress  # noqa: E402
-from campaigns.public import health, views  # noqa: E402, F401 - routes register on import
+from campaigns.organization_profile import template_helpers as profile_helpers  # noqa: E402
+from campaigns.public import health, site_pages, views  # noqa: E402, F401 - routes on import
 
 for _name, _helper in {
     **template_helpers(),
+    **profile_helpers(),
     "campaign_progress": progress,
     "campaign_timing": timing,
     "campaign_timing_text": timing_text,

@@ -138,6 +138,18 @@ def _organization() -> Organization:
         mission_ar="نصلح ما تحتاجه الأسر أولاً: الآبار والصفوف والعيادات.",
         values_en="Honesty, local hands, open accounts.",
         values_ar="الصدق، والأيدي المحلية، والحسابات المفتوحة.",
+        legal_name_en="Euphrates Neighbours Association",
+        legal_name_ar="جمعية جيران الفرات",
+        registration_country="SY",
+        registration_authority_en="Ministry of Social Affairs and Labour",
+        registration_authority_ar="وزارة الشؤون الاجتماعية والعمل",
+        registration_number="2019/417",
+        address_en="Al-Tamim Street\nDeir ez-Zor",
+        address_ar="شارع التميم\nدير الزور",
+        contact_email="contact@euphrates.example.org",
+        phone="+963 51 000 0000",
+        website="https://euphrates.example.org",
+        facebook_url="https://www.facebook.com/euphrates.example",
     )
     db.session.add(organization)
     db.session.flush()

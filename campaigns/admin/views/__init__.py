@@ -7,5 +7,7 @@ from campaigns.admin.views import (  # noqa: F401 - routes register on import
     dashboard,
     donations,
     members,
+    moderation,
+    site_pages,
     updates,
 )
