@@ -118,7 +118,9 @@ def switch_language_url(code: str) -> str:
 def remember_locale(response):
     """Save an explicit choice of language so unprefixed URLs honour it next time."""
     chosen = url_locale()
-    if chosen and request.cookies.get(LOCALE_COOKIE) != chosen:
+    # A response any cache may keep and hand to everyone must not carry a cookie.
+    shared = response.cache_control.public
+    if chosen and request.cookies.get(LOCALE_COOKIE) != chosen and not shared:
         response.set_cookie(
             LOCALE_COOKIE,
             chosen,

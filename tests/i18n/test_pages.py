@@ -223,6 +223,9 @@ def site(make, db):
     }
 
 
+CAMPAIGNS = ("campaign", "ended", "completed", "upcoming")
+
+
 def public_pages(site) -> list[tuple[str, int]]:
     return [
         ("/ar/", 200),
@@ -237,6 +240,7 @@ def public_pages(site) -> list[tuple[str, int]]:
         (f"/ar/organizations/{site['organization'].slug}", 200),
         (f"/ar/updates/{site['update'].slug}", 200),
         (f"/ar/updates/{site['org_update'].slug}", 200),
+        *((f"/ar/embed/campaigns/{site[name].slug}", 200) for name in CAMPAIGNS),
         ("/ar/no-such-page", 404),
         ("/ar/campaigns/no-such-campaign", 404),
         ("/ar/admin/login", 200),
