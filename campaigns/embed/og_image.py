@@ -203,8 +203,12 @@ class _Writer:
         return " ".join(words) + " …"
 
 
+@functools.lru_cache(maxsize=64)
 def draw(card: OgCard) -> bytes:
-    """The PNG for a card."""
+    """The PNG for a card; the latest few are kept, since many visitors share one card.
+
+    Not ``optimize``d: that makes drawing five times slower for 3% fewer bytes.
+    """
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     pen = ImageDraw.Draw(image)
     writer = _Writer(pen, card.rtl)
@@ -229,5 +233,5 @@ def draw(card: OgCard) -> bytes:
             pen.rounded_rectangle((left, top, left + filled, bottom), radius=18, fill=ACCENT)
 
     buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
+    image.save(buffer, "PNG")
     return buffer.getvalue()

@@ -123,6 +123,7 @@ def test_arabic_is_drawn_in_english_where_it_cannot_be_shaped(app, client, campa
 def test_without_the_noto_fonts_the_image_uses_pillows_own_font(client, campaign, monkeypatch):
     monkeypatch.setattr(og_image, "FONT_DIRS", ())
     og_image._font.cache_clear()
+    og_image.draw.cache_clear()
     try:
         assert not og_image.can_draw_arabic()
         for lang in ("", "/ar"):
@@ -130,6 +131,7 @@ def test_without_the_noto_fonts_the_image_uses_pillows_own_font(client, campaign
             assert image.size == (1200, 630)
     finally:
         og_image._font.cache_clear()
+        og_image.draw.cache_clear()
 
 
 def test_runs_of_a_right_to_left_line_are_laid_out_from_the_right():
