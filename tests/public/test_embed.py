@@ -153,8 +153,17 @@ def test_the_campaign_page_offers_the_embed_code_without_script(client, campaign
     assert "<details" in html and "Show this campaign on your site" in html
     assert '<label for="embed-code">' in html
     code = embed_code(html)
-    assert code.startswith(f'<iframe src="http://localhost/embed/campaigns/{campaign.slug}"')
+    assert code.startswith(f'<iframe src="http://localhost/en/embed/campaigns/{campaign.slug}"')
     assert 'title="Water for Hajin"' in code and code.endswith("</iframe>")
+
+
+def test_the_embed_code_names_the_language_so_every_visitor_gets_one_card(client, campaign):
+    arabic_reader = {"Accept-Language": "ar"}
+    html = client.get(f"/campaigns/{campaign.slug}").get_data(as_text=True)
+    src = re.search(r'src="([^"]+)"', embed_code(html)).group(1)
+    response = client.get(src.removeprefix("http://localhost"), headers=arabic_reader)
+    assert '<html lang="en" dir="ltr">' in response.get_data(as_text=True)
+    assert "Accept-Language" not in response.headers.get("Vary", "")
 
 
 def test_the_arabic_page_offers_the_arabic_card(client, campaign):

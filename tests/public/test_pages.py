@@ -368,7 +368,7 @@ def test_cover_image_has_a_responsive_srcset(client, make):
     assert 'loading="lazy"' not in cover  # the campaign's own cover is the main picture
     # Shared links show the drawn progress image, not the cover (see tests/public/test_og_image.py).
     og = re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
-    assert og == f"http://localhost/campaigns/{campaign.slug}/og.png"
+    assert og == f"http://localhost/en/campaigns/{campaign.slug}/og.png"
 
     card = re.search(r'<li class="card">\s*(<img[^>]+>)', page(client, "/")).group(1)
     assert 'loading="lazy"' in card and "srcset=" in card
