@@ -90,3 +90,14 @@ def test_user_titles_in_lists_take_their_own_direction(client, make):
     assert re.search(r'<a href="/ar/campaigns/[^"]+" dir="auto">Water \(in English\)</a>', home)
     page = client.get(f"/ar/campaigns/{campaign.slug}").get_data(as_text=True)
     assert f'<a href="/ar/updates/{update.slug}" dir="auto">News, in English!</a>' in page
+
+
+def test_mail_written_outside_a_request_gets_the_same_dates(app):
+    """A job renders a receipt with the app context only, in the donor's language."""
+    from flask_babel import force_locale
+
+    with app.app_context(), force_locale("ar"):
+        assert date_locale() == "ar_SY"
+        assert date_text(datetime(2025, 11, 2, 9, 0, tzinfo=UTC)) == "2 تشرين الثاني 2025"
+    with app.app_context(), force_locale("en"):
+        assert date_text(date(2025, 11, 2)) == "Nov 2, 2025"
