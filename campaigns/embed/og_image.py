@@ -134,10 +134,10 @@ def _runs(text: str, rtl: bool) -> list[tuple[str, str]]:
 def _mirror_spaces(piece: str) -> str:
     """A left-to-right run inside a right-to-left line: the space that follows the Arabic
     before it belongs on its right, and the one before the next Arabic on its left."""
-    core = piece.strip(" ")
-    lead = len(piece) - len(piece.lstrip(" "))
-    trail = len(piece) - len(piece.rstrip(" "))
-    return " " * trail + core + " " * lead
+    core = piece.strip()
+    lead = piece[: len(piece) - len(piece.lstrip())]
+    trail = piece[len(piece.rstrip()) :]
+    return trail + core + lead
 
 
 class _Writer:

@@ -144,6 +144,12 @@ def test_runs_of_a_right_to_left_line_are_laid_out_from_the_right():
         ("arabic", "من هدف قدره"),
         ("latin", "100 US$ "),
     ]
+    # Arabic-Indic digits are drawn with the Arabic font (raqm orders them); the no-break
+    # space keeps its gap on the right side of "US$".
+    assert og_image._runs("جُمع \u200f٤٥٬٠٠٠\xa0US$\u200e", rtl=True) == [
+        ("arabic", "جُمع ٤٥٬٠٠٠"),
+        ("latin", "US$\xa0"),
+    ]
     assert og_image._runs("Water for Hajin", rtl=False) == [("latin", "Water for Hajin")]
 
 
