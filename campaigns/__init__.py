@@ -109,6 +109,7 @@ def configure_urls(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from campaigns.admin import bp as admin_bp
     from campaigns.api import bp as api_bp
+    from campaigns.embed import bp as embed_bp
     from campaigns.media import bp as media_bp
     from campaigns.media import template_helpers
     from campaigns.payments import bp as payments_bp
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(media_bp)
+    app.register_blueprint(embed_bp)
     app.jinja_env.globals.update(template_helpers())
 
 

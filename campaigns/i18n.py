@@ -14,10 +14,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date as babel_format_date
-from flask_babel import get_locale, ngettext, refresh
+from flask_babel import get_locale, ngettext, refresh, to_user_timezone
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -122,7 +122,9 @@ def switch_language_url(code: str) -> str:
 def remember_locale(response):
     """Save an explicit choice of language so unprefixed URLs honour it next time."""
     chosen = url_locale()
-    if chosen and request.cookies.get(LOCALE_COOKIE) != chosen:
+    # A response any cache may keep and hand to everyone must not carry a cookie.
+    shared = response.cache_control.public
+    if chosen and request.cookies.get(LOCALE_COOKIE) != chosen and not shared:
         response.set_cookie(
             LOCALE_COOKIE,
             chosen,
@@ -247,17 +249,30 @@ def bdi(value) -> Markup:
     return Markup("<bdi>%s</bdi>") % value
 
 
-def date_text(value: date | datetime | None, fmt: str = "medium") -> str:
-    """A date in the reader's language: ``Jun 3, 2018`` / ``3 يونيو 2018``.
+#: The locale dates are written in, per language: Arabic readers here are Syrian, and
+#: Syria names the months تشرين الثاني, not نوفمبر (Egypt's and the Gulf's names).
+DATE_LOCALES = {"ar": "ar_SY"}
 
-    The Arabic "medium" format in CLDR is all digits (``03/06/2018``); the month is
-    written out instead, as the English medium format does.
+
+def date_locale() -> str:
+    """The locale every date on the page (and in mail) is formatted with."""
+    return DATE_LOCALES.get(current_language(), _locale_code())
+
+
+def date_text(value: date | datetime | None, fmt: str = "medium") -> str:
+    """A date in the reader's language: ``Jun 3, 2018`` / ``3 حزيران 2018``.
+
+    The one place dates are formatted. The Arabic "medium" format in CLDR is all digits
+    (``03/06/2018``); the month is written out instead, as the English medium format does.
+    A moment is shown on the day it was in the site's time zone.
     """
     if value is None:
         return ""
     if fmt == "medium" and current_language() == "ar":
         fmt = "long"
-    return _digits(babel_format_date(value, fmt))
+    if isinstance(value, datetime):
+        value = to_user_timezone(value)
+    return _digits(babel_dates.format_date(value, fmt, locale=date_locale()))
 
 
 def month_year_text(value: date | None) -> str:

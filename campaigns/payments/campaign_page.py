@@ -13,8 +13,8 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 
 from campaigns.catalog import acceptance, progress, visibility
+from campaigns.embed import share
 from campaigns.i18n import localized
-from campaigns.media import image_url
 from campaigns.models import Campaign
 from campaigns.payments.forms import DonateForm
 from campaigns.urls import absolute
@@ -47,7 +47,7 @@ def render_campaign_page(campaign: Campaign, donate_form: DonateForm | None = No
         donate_form = DonateForm.for_campaign(campaign)
     title = str(localized(campaign, "title"))
     page_url = absolute(url_for("public.campaign_page", slug=campaign.slug))
-    og_image = absolute(image_url(campaign.cover_image, 960)) if campaign.cover_image else None
+    og_image = absolute(share.image_path(campaign.slug))
     body = render_template(
         "public/campaign.html",
         campaign=campaign,
@@ -60,5 +60,6 @@ def render_campaign_page(campaign: Campaign, donate_form: DonateForm | None = No
         share_links=share_links(title, page_url),
         page_url=page_url,
         og_image=og_image,
+        embed_code=share.iframe_code(absolute(share.card_path(campaign.slug)), title),
     )
     return body, status

@@ -231,6 +231,9 @@ def site(make, db):
     }
 
 
+CAMPAIGNS = ("campaign", "ended", "completed", "upcoming")
+
+
 def public_pages(site) -> list[tuple[str, int]]:
     return [
         ("/ar/", 200),
@@ -247,6 +250,7 @@ def public_pages(site) -> list[tuple[str, int]]:
         (f"/ar/updates/{site['org_update'].slug}", 200),
         ("/ar/privacy", 200),
         ("/ar/terms", 200),
+        *((f"/ar/embed/campaigns/{site[name].slug}", 200) for name in CAMPAIGNS),
         ("/ar/no-such-page", 404),
         ("/ar/campaigns/no-such-campaign", 404),
         ("/ar/admin/login", 200),
