@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from campaigns import caching
 from campaigns.catalog import acceptance, progress, visibility
 from campaigns.i18n import localized
 from campaigns.media import image_url
@@ -54,13 +55,14 @@ def render_campaign_page(campaign: Campaign, donate_form: DonateForm | None = No
     title = str(localized(campaign, "title"))
     page_url = absolute(url_for("public.campaign_page", slug=campaign.slug))
     og_image = absolute(image_url(campaign.cover_image, 960)) if campaign.cover_image else None
+    today = caching.today()
     body = render_template(
         "public/campaign.html",
         campaign=campaign,
         donate_form=donate_form,
         progress=progress.progress(campaign),
-        timing=acceptance.timing(campaign),
-        timing_text=acceptance.timing_text(campaign),
+        timing=acceptance.timing(campaign, today),
+        timing_text=acceptance.timing_text(campaign, today),
         donors=visibility.recent_donors(campaign),
         updates=visibility.campaign_updates(campaign),
         share_links=share_links(title, page_url),
