@@ -32,6 +32,8 @@ and an error answer is ``no-store``.
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -54,6 +56,8 @@ from campaigns.models import (
     Update,
 )
 from campaigns.models.base import utcnow
+
+log = logging.getLogger(__name__)
 
 #: Stands for the CSRF field in stored HTML. User content cannot produce it: text is
 #: escaped and Markdown is sanitised, which drops comments.
@@ -189,22 +193,46 @@ def cached_page(name: str, generation: tuple, render: Callable[[], str]) -> Resp
         g.page_cache_control = "private, no-cache"
         return make_response(render())
     key = _key(name, generation)
-    entry = cache.get(key)
+    entry = _stored(key)
     if entry is None:
         with _shared_rendering():
             html = render()
         entry = {"html": html, "etag": hashlib.sha256(html.encode()).hexdigest()[:32]}
-        cache.set(key, entry)
+        _store(key, entry)
     html, etag = entry["html"], entry["etag"]
     personal = CSRF_SLOT in html
     if personal:
         token_field = _csrf_input()  # first, so that a new visitor's secret is in the ETag
-        etag = hashlib.sha256(f"{etag}:{_csrf_secret()}".encode()).hexdigest()[:32]
+        etag = hashlib.sha256(f"{etag}:{_csrf_secret()}:{_token_period()}".encode()).hexdigest()
         html = html.replace(CSRF_SLOT, token_field)
+        etag = etag[:32]
     g.page_cache_control = "private, no-cache" if personal else _public_control()
     response = make_response(html)
     response.set_etag(etag)
     return response.make_conditional(request)
+
+
+def _token_period() -> int:
+    """With expiring tokens, a browser's kept copy is revalidated only while its token is
+    young (half the lifetime); tokens here do not expire unless WTF_CSRF_TIME_LIMIT is set."""
+    limit = current_app.config.get("WTF_CSRF_TIME_LIMIT")
+    return int(time.time() // max(int(limit) // 2, 1)) if limit else 0
+
+
+def _stored(key: str) -> dict | None:
+    """The stored page, or None; a cache that is down costs a render, never an error page."""
+    try:
+        return cache.get(key)
+    except Exception:
+        log.warning("Page cache unreachable; rendering without it", exc_info=True)
+        return None
+
+
+def _store(key: str, entry: dict) -> None:
+    try:
+        cache.set(key, entry)
+    except Exception:
+        log.warning("Page cache unreachable; page not stored", exc_info=True)
 
 
 def _public_control() -> str:
@@ -248,7 +276,7 @@ def _touch_changed_campaigns(session: Session, _context, _instances) -> None:
         ):
             touched.add(obj)
     for campaign in touched:
-        if campaign not in session.deleted:
+        if campaign not in session.deleted and campaign not in session.new:
             campaign.updated_at = utcnow()
 
 

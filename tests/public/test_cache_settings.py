@@ -64,3 +64,28 @@ def test_two_hosts_share_one_copy_in_redis(app, db, make, redis_prefix):
             from campaigns.extensions import cache
 
             cache.clear()
+
+
+def test_a_cache_that_is_down_costs_a_render_not_an_error(client, make, monkeypatch):
+    from campaigns.extensions import cache
+
+    def down(*_args, **_kwargs):
+        raise redis.exceptions.ConnectionError("Connection refused")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    campaign = make.campaign(title_en="Still served")
+    response = client.get(f"/campaigns/{campaign.slug}")
+    assert response.status_code == 200 and "Still served" in response.get_data(as_text=True)
+
+
+def test_kept_copies_revalidate_only_while_an_expiring_token_is_young(app, monkeypatch):
+    from campaigns import caching
+
+    with app.test_request_context():
+        assert caching._token_period() == 0  # tokens here never expire
+        monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 3600)
+        monkeypatch.setattr(caching.time, "time", lambda: 1800 * 7 + 5)
+        assert caching._token_period() == 7
+        monkeypatch.setattr(caching.time, "time", lambda: 1800 * 8)
+        assert caching._token_period() == 8
