@@ -10,20 +10,22 @@ response: no cookie, header or error page can be replayed to someone else.
 
 How it stays fresh. The key holds what the page shows, read in one cheap query: for a
 campaign page its ``updated_at`` (content writes and the ledger both move it), its totals,
-its organization's ``updated_at`` and its updates' latest change and published count; for
-the lists the same figures over the whole site. Today's date, the locale and the full URL
-(language prefix, host, query) are in the key too. A change shows on the next request;
-anything the key misses (a donation's state alone, a scheduled moment) is bounded by the
-entry's lifetime, ``CACHE_DEFAULT_TIMEOUT`` seconds.
+its organization's ``updated_at`` and its updates' latest change and how many are published
+by now (so a scheduled one appears on time); for the lists the same figures over the whole
+site. Today's date, the locale, the full URL (language prefix, host, query) and the settings
+pages show are in the key too. A change shows on the next request; anything the key misses
+(a donation whose state changes without moving any total) is bounded by the entry's
+lifetime, ``CACHE_DEFAULT_TIMEOUT`` seconds.
 
 What browsers and a CDN may keep. Each page carries an ``ETag`` and answers 304 to it.
 A page with a donate form carries a token bound to its visitor's session, so it is sent
 ``private, no-cache``: the visitor's browser may keep it and revalidate (its ETag covers the
 session's CSRF secret, so a 304 never revives a token the session no longer accepts), but a
 shared cache must not: it would hand one visitor's token, or worse their session cookie, to
-the next. Serving that page to a CDN would need HTML without a token and the token fetched
-per visitor, which only works with JavaScript; the donation path must work without it, and
-the in-app cache already brings the page down to one query and one cache read. Pages with no
+the next. Serving that page to a CDN would need HTML without a token, the token then fetched
+per visitor by a script, or asked for in a second, confirming step from donors without
+JavaScript (the donation path must work without it); neither is worth its cost while the
+in-app cache brings the page down to one query and one cache read. Pages with no
 per-visitor part are ``public`` with ``s-maxage=CACHE_SHARED_MAX_AGE`` (0 by default: a CDN
 revalidates every time with the ETag). A response that sets a cookie is never ``public``,
 and an error answer is ``no-store``.
