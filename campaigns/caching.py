@@ -33,6 +33,7 @@ and an error answer is ``no-store``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import time
@@ -108,8 +109,6 @@ def _shared_rendering():
 
 def shareable_request() -> bool:
     """Nothing in this request belongs to its visitor: no flash waiting, nobody signed in."""
-    if request.method not in ("GET", "HEAD"):
-        return False
     if "_flashes" in flask_session or "_user_id" in flask_session:
         return False
     remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
@@ -122,16 +121,17 @@ def shareable_request() -> bool:
 def _published_updates(*where) -> sa.ScalarSelect:
     return (
         sa.select(sa.func.count(Update.id))
-        .where(Update.published_at.is_not(None), Update.published_at <= datetime.now(UTC), *where)
+        .where(Update.published_at.is_not(None), Update.published_at <= sa.bindparam("now"), *where)
         .scalar_subquery()
     )
 
 
-def campaign_generation(slug: str) -> tuple | None:
-    """Everything a campaign page shows that can change, in one query; None if not public."""
+@functools.cache
+def _campaign_query() -> sa.Select:
+    """Built once: the statement is the same on every request, only its parameters change."""
     from campaigns.catalog.visibility import PUBLIC_STATES
 
-    row = db.session.execute(
+    return (
         sa.select(
             Campaign.id,
             Campaign.updated_at,
@@ -144,31 +144,36 @@ def campaign_generation(slug: str) -> tuple | None:
             _published_updates(Update.campaign_id == Campaign.id),
         )
         .join(Organization, Organization.id == Campaign.organization_id)
-        .where(Campaign.slug == slug, Campaign.state.in_(PUBLIC_STATES))
-    ).first()
+        .where(Campaign.slug == sa.bindparam("slug"), Campaign.state.in_(PUBLIC_STATES))
+    )
+
+
+@functools.cache
+def _site_query() -> sa.Select:
+    def scalar(column) -> sa.ScalarSelect:
+        return sa.select(column).scalar_subquery()
+
+    return sa.select(
+        scalar(sa.func.count(Campaign.id)),
+        scalar(sa.func.max(Campaign.updated_at)),
+        scalar(sa.func.sum(Campaign.raised_minor)),
+        scalar(sa.func.sum(Campaign.donor_count)),
+        scalar(sa.func.count(Organization.id)),
+        scalar(sa.func.max(Organization.updated_at)),
+        scalar(sa.func.max(Update.updated_at)),
+        _published_updates(),
+    )
+
+
+def campaign_generation(slug: str) -> tuple | None:
+    """Everything a campaign page shows that can change, in one query; None if not public."""
+    row = db.session.execute(_campaign_query(), {"slug": slug, "now": datetime.now(UTC)}).first()
     return None if row is None else tuple(row)
 
 
 def site_generation() -> tuple:
     """The same figures over every campaign, organization and update, in one query."""
-
-    def scalar(column) -> sa.ScalarSelect:
-        return sa.select(column).scalar_subquery()
-
-    return tuple(
-        db.session.execute(
-            sa.select(
-                scalar(sa.func.count(Campaign.id)),
-                scalar(sa.func.max(Campaign.updated_at)),
-                scalar(sa.func.sum(Campaign.raised_minor)),
-                scalar(sa.func.sum(Campaign.donor_count)),
-                scalar(sa.func.count(Organization.id)),
-                scalar(sa.func.max(Organization.updated_at)),
-                scalar(sa.func.max(Update.updated_at)),
-                _published_updates(),
-            )
-        ).one()
-    )
+    return tuple(db.session.execute(_site_query(), {"now": datetime.now(UTC)}).one())
 
 
 def _key(name: str, generation: tuple) -> str:
