@@ -45,6 +45,7 @@ def configure(app: Flask, overrides: dict | None) -> None:
 
 def configure_extensions(app: Flask) -> None:
     from campaigns import models  # noqa: F401 - registers the tables with the metadata
+    from campaigns.caching import init_app as init_page_cache
     from campaigns.database import configure_engine_events
     from campaigns.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -53,6 +54,7 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    init_page_cache(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

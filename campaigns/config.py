@@ -150,6 +150,16 @@ def from_environment(instance_path: str) -> dict:
         # Digits for Arabic pages: "latn" (0-9, the default, as most Syrian sites print
         # amounts) or "arab" (Arabic-Indic digits).
         "ARABIC_DIGITS": arabic_digits,
+        # Rendered public pages (campaigns.caching): shared in Redis when CACHE_REDIS_URL is
+        # set, else in each process's memory. An entry lives CACHE_DEFAULT_TIMEOUT seconds at
+        # most (the key holds what pages show; this bounds what it does not); a CDN may keep
+        # pages without a donate form CACHE_SHARED_MAX_AGE seconds (0: it revalidates).
+        "CACHE_TYPE": os.environ.get("CACHE_TYPE")
+        or ("RedisCache" if os.environ.get("CACHE_REDIS_URL") else "SimpleCache"),
+        "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL") or None,
+        "CACHE_DEFAULT_TIMEOUT": int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "5") or 5),
+        "CACHE_SHARED_MAX_AGE": int(os.environ.get("CACHE_SHARED_MAX_AGE", "0") or 0),
+        "CACHE_KEY_PREFIX": "campaigns:",
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads"),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

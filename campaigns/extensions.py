@@ -2,6 +2,7 @@
 
 from flask import current_app
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,6 +32,9 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = MaskedCSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
+#: Rendered public pages (see :mod:`campaigns.caching`): Redis in production, this
+#: process's memory by default.
+cache = Cache()
 #: Request limits on the endpoints people could abuse (gifts, sign-in); counters live in
 #: RATELIMIT_STORAGE_URI (Redis in production, memory for a single process).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

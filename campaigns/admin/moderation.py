@@ -7,6 +7,7 @@ from __future__ import annotations
 from campaigns.audit import record
 from campaigns.extensions import db
 from campaigns.models import Donation
+from campaigns.timeutil import utcnow
 
 #: The parts of a gift a donor's page may hide, and the column that hides each.
 HIDEABLE = {"message": "message_hidden", "name": "name_hidden"}
@@ -18,6 +19,9 @@ def set_hidden(donation: Donation, part: str, hidden: bool) -> bool:
     if getattr(donation, column) == hidden:
         return False
     setattr(donation, column, hidden)
+    # The campaign page shows its donors: moving the campaign's stamp makes every cached
+    # copy of the page stale at once.
+    donation.campaign.updated_at = utcnow()
     db.session.flush()
     record(f"donation.{'hide' if hidden else 'show'}_{part}", donation)
     return True

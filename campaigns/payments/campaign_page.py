@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 from flask import render_template, url_for
 from flask_babel import gettext as _
 
+from campaigns import caching
 from campaigns.catalog import acceptance, progress, visibility
 from campaigns.embed import share
 from campaigns.i18n import localized
@@ -48,13 +49,14 @@ def render_campaign_page(campaign: Campaign, donate_form: DonateForm | None = No
     title = str(localized(campaign, "title"))
     page_url = absolute(url_for("public.campaign_page", slug=campaign.slug))
     og_image = absolute(share.image_path(campaign.slug))
+    today = caching.today()
     body = render_template(
         "public/campaign.html",
         campaign=campaign,
         donate_form=donate_form,
         progress=progress.progress(campaign),
-        timing=acceptance.timing(campaign),
-        timing_text=acceptance.timing_text(campaign),
+        timing=acceptance.timing(campaign, today),
+        timing_text=acceptance.timing_text(campaign, today),
         donors=visibility.recent_donors(campaign),
         updates=visibility.campaign_updates(campaign),
         share_links=share_links(title, page_url),
