@@ -59,7 +59,10 @@ def configure_extensions(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # Wrapping wsgi_app in middleware is how Flask is meant to be extended.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
     with app.app_context():
         configure_engine_events(db.engine)
 
@@ -87,7 +90,7 @@ def configure_i18n(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
-    app.wsgi_app = LocalePrefixMiddleware(app.wsgi_app)
+    app.wsgi_app = LocalePrefixMiddleware(app.wsgi_app)  # type: ignore[method-assign]
     app.after_request(remember_locale)
     app.jinja_env.globals.update(jinja_helpers())
     share_files_between_languages(app)

@@ -53,8 +53,8 @@ def object_type(obj: Any) -> str:
         "users": "user",
         "memberships": "membership",
     }
-    table = getattr(obj, "__tablename__", None)
-    return names.get(table, table or type(obj).__name__.lower())
+    table: str | None = getattr(obj, "__tablename__", None)
+    return names.get(table, table) if table else type(obj).__name__.lower()
 
 
 def record(

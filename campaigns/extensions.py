@@ -1,5 +1,7 @@
 """Extension objects, created unbound and attached to the app in ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask import current_app
 from flask_babel import Babel
 from flask_caching import Cache
@@ -8,6 +10,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.model import Model as FlaskModel
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -28,6 +31,15 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+
+    class Model(FlaskModel, Base):
+        """What the type checker sees as ``db.Model``: a class built at run time on the ``db``
+        object, which it cannot use as a base class."""
+
+else:
+    #: The base class of every model.
+    Model = db.Model
 migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = MaskedCSRFProtect()
 babel = Babel()

@@ -68,7 +68,8 @@ def share_files_between_languages(app: Flask) -> None:
             return _without_prefix(url)
         return url
 
-    app.url_for = url_for  # flask.url_for goes through current_app.url_for
+    # flask.url_for goes through current_app.url_for; Flask documents replacing it.
+    app.url_for = url_for  # type: ignore[method-assign]
     app.jinja_env.globals["url_for"] = url_for
 
 

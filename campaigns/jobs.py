@@ -40,12 +40,13 @@ def celery_init_app(app: Flask) -> Celery:
         def __call__(self, *args: object, **kwargs: object) -> object:
             # Without a broker the task runs inside the caller's app context: pushing a
             # second one would end the caller's database session when it is popped.
-            if has_app_context() and current_app._get_current_object() is app:
+            # current_app is a proxy, typed as the app it stands for (hence the ignore).
+            if has_app_context() and current_app._get_current_object() is app:  # type: ignore[attr-defined]
                 return self.run(*args, **kwargs)
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery_app = Celery(app.import_name, task_cls=FlaskTask)
+    celery_app: Celery = Celery(app.import_name, task_cls=FlaskTask)
     celery_app.config_from_object(celery_settings(app))
     celery_app.set_default()
     app.extensions["celery"] = celery_app

@@ -22,8 +22,9 @@ class IdConverter(IntegerConverter):
     """``<int:...>`` in a route, bounded by :data:`MAX_ID`: a larger number matches no
     route, so it is a 404 like an id that does not exist."""
 
-    def __init__(self, map, *args, max=MAX_ID, **kwargs):
-        super().__init__(map, *args, max=max, **kwargs)
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def init_app(app: Flask) -> None:

@@ -20,11 +20,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask import Response, current_app, session
+from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
+from werkzeug.wrappers import Response
 
 from campaigns.audit import record
 from campaigns.extensions import db, login_manager
@@ -119,7 +120,7 @@ class SignInResult:
     user: User | None
 
 
-def normalize_email(email: str) -> str:
+def normalize_email(email: str | None) -> str:
     return (email or "").strip().lower()
 
 
@@ -132,7 +133,7 @@ def _retry_after(failures: list[datetime], limit: int, now: datetime) -> timedel
 
 
 def _device_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="admin-device")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="admin-device")
 
 
 def trusted_device(cookie: str | None, user: User | None) -> str | None:
@@ -205,9 +206,9 @@ def check_throttle(email: str, address: str, now: datetime | None = None) -> Non
         _retry_after(account_failures, MAX_FAILURES_PER_ACCOUNT, now),
         _retry_after(address_failures, MAX_FAILURES_PER_ADDRESS, now),
     ]
-    waits = [w for w in waits if w is not None]
-    if waits:
-        raise Throttled(max(waits))
+    due = [w for w in waits if w is not None]
+    if due:
+        raise Throttled(max(due))
 
 
 def _note_attempt(
@@ -222,7 +223,7 @@ def _note_attempt(
 
 
 def authenticate(
-    email: str, password: str, address: str, device_cookie: str | None = None
+    email: str | None, password: str | None, address: str, device_cookie: str | None = None
 ) -> User | None:
     """The user with this email and password, or None; every attempt is recorded.
 
@@ -249,7 +250,7 @@ def authenticate(
     else:
         ok = verify_password(user.password_hash, password or "") and user.active
     _note_attempt(email, address, ok, now, device)
-    if not ok:
+    if user is None or not ok:
         return None
     user.last_login_at = now
     record("user.sign_in", user, {"address": address}, user=user)
@@ -304,7 +305,7 @@ def create_platform_admin(email: str, password: str) -> tuple[User, bool]:
     check_password(password)
     user = db.session.scalars(select(User).where(User.email == email)).first()
     created = user is None
-    if created:
+    if user is None:
         user = User(email=email)
         db.session.add(user)
     user.password_hash = hash_password(password)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 
 from sqlalchemy import func, select
 
@@ -103,7 +104,8 @@ def gifts_over_time(campaign: Campaign, today: date | None = None, days: int = C
     )
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for moment, amount in rows:
-        day = as_utc(moment).astimezone(UTC).date()
+        # Only donations that succeeded are read, so each has its moment.
+        day = as_utc(cast(datetime, moment)).astimezone(UTC).date()
         per_day[day][0] += amount
         per_day[day][1] += 1
     width, height, top, bottom = 600, 160, 8, 20

@@ -76,7 +76,7 @@ def parse_filters(data: dict) -> tuple[Filters, dict[str, str]]:
         status = DonationStatus(data["status"]) if data.get("status") else None
     except ValueError:
         status = None
-    dates = {}
+    dates: dict[str, date | None] = {}
     for name in ("date_from", "date_to"):
         text = (data.get(name) or "").strip()
         dates[name] = None
@@ -276,7 +276,7 @@ def record_offline(campaign: Campaign, data: dict, actor: User, today: date | No
     except ValueError as exc:
         errors["received_on"] = str(exc)
     try:
-        method = OfflineMethod(data.get("method"))
+        method = OfflineMethod(data.get("method") or "")
     except ValueError:
         errors["method"] = _("Choose how the gift was received.")
     donor_name = (data.get("donor_name") or "").strip()

@@ -32,7 +32,7 @@ def members(organization: Organization) -> list[Membership]:
 
 
 def _managers_left(organization: Organization, without: Membership) -> int:
-    return db.session.scalar(
+    count = db.session.scalar(
         select(func.count())
         .select_from(Membership)
         .where(
@@ -41,6 +41,7 @@ def _managers_left(organization: Organization, without: Membership) -> int:
             Membership.id != without.id,
         )
     )
+    return count or 0
 
 
 def _role(role: str) -> Role:

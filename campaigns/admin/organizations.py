@@ -41,7 +41,7 @@ def save_organization(organization: Organization | None, data: dict) -> Organiza
         else:
             if precision is DatePrecision.YEAR:
                 errors["founded_on"] = _("Give at least the month, for example 2013-06.")
-    exclude = None if creating else organization.id
+    exclude = None if organization is None else organization.id
     slug = (data.get("slug") or "").strip().lower()
     if not slug and values["name_en"]:
         base = catalog.slugify(values["name_en"])

@@ -23,7 +23,7 @@ DEFAULT_PER_PAGE = 20
 def campaign_json(campaign: Campaign, today: date, detail: bool = False) -> dict:
     """One campaign; the list and the detail share this shape, the detail adds its tiers."""
     reached = progress(campaign)
-    data = {
+    data: dict[str, object] = {
         "slug": campaign.slug,
         "url": external_url("public.campaign_page", slug=campaign.slug),
         "title": {"en": campaign.title_en, "ar": campaign.title_ar},

@@ -65,7 +65,7 @@ def slug_taken(model, slug: str, exclude_id: int | None = None) -> bool:
     if exclude_id is not None:
         query = query.where(model.id != exclude_id)
     with db.session.no_autoflush:
-        return db.session.scalar(query) > 0
+        return bool(db.session.scalar(query))
 
 
 def unique_slug(model, base: str, exclude_id: int | None = None) -> str:
@@ -173,14 +173,14 @@ def validate_campaign(campaign: Campaign) -> None:
 
 def _currency_changed_after_gifts(campaign: Campaign) -> bool:
     """True when this unsaved edit changes the currency of a campaign that has donations."""
-    history = inspect(campaign).attrs.currency.history
+    history = inspect(campaign).attrs["currency"].history
     if not history.deleted or history.deleted[0] == campaign.currency:
         return False
     with db.session.no_autoflush:
         count = db.session.scalar(
             select(func.count()).select_from(Donation).where(Donation.campaign_id == campaign.id)
         )
-    return count > 0
+    return bool(count)
 
 
 def parse_optional_amount(text: str | None, currency: str) -> int | None:
@@ -195,9 +195,10 @@ _YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
 
 
-def parse_chapter_date(text: str) -> tuple[date, DatePrecision]:
+def parse_chapter_date(text: str | None) -> tuple[date, DatePrecision]:
     """A year, a month or a day, and how precise it is: ``2013``, ``2013-06``, ``2013-06-15``."""
-    cleaned = western_digits((text or "").strip())
+    text = (text or "").strip()
+    cleaned = western_digits(text)
     if _YEAR.match(cleaned):
         year = int(cleaned)
         if year < 1:
@@ -208,9 +209,7 @@ def parse_chapter_date(text: str) -> tuple[date, DatePrecision]:
         first, second = match.groups()
         year, month = (int(first), int(second)) if len(first) == 4 else (int(second), int(first))
         if not 1 <= month <= 12 or year < 1:
-            raise ValueError(
-                _("%(text)s is not a month that exists (month 1-12).", text=text.strip())
-            )
+            raise ValueError(_("%(text)s is not a month that exists (month 1-12).", text=text))
         return date(year, month, 1), DatePrecision.MONTH
     return parse_date(cleaned), DatePrecision.DAY
 

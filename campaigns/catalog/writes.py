@@ -8,8 +8,10 @@ rolls the request back, so nothing half-applied is ever saved.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
@@ -81,7 +83,7 @@ def save_campaign(
     creating = campaign is None
     errors: dict[str, str] = {}
     with db.session.no_autoflush:
-        if creating:
+        if campaign is None:
             if organization is None:
                 raise ContentError({"organization": _("Choose an organization.")})
             campaign = Campaign(organization_id=organization.id, state=CampaignState.DRAFT)
@@ -89,7 +91,7 @@ def save_campaign(
             setattr(campaign, name, _text(data.get(name)))
         campaign.title_en = campaign.title_en or ""
         try:
-            campaign.sector = Sector(data.get("sector"))
+            campaign.sector = Sector(data.get("sector") or "")
         except ValueError:
             errors["sector"] = _("Choose a sector.")
         currency = (data.get("currency") or "").strip().upper()
@@ -160,7 +162,7 @@ def change_state(campaign: Campaign, action: str) -> Campaign:
 
 def has_donations(campaign: Campaign) -> bool:
     query = select(func.count()).select_from(Donation).where(Donation.campaign_id == campaign.id)
-    return db.session.scalar(query) > 0
+    return bool(db.session.scalar(query))
 
 
 def delete_campaign(campaign: Campaign) -> None:
@@ -199,22 +201,26 @@ def remove_cover(campaign: Campaign) -> None:
 # Tiers and impact figures: edited as one table each ------------------------------------
 
 
+#: A tier or an impact figure.
+_Item = TypeVar("_Item", DonationTier, ImpactFigure)
+
+
 @dataclass
-class _Row:
+class _Row(Generic[_Item]):
     index: int
-    existing: object | None
+    existing: _Item | None
     position: int
-    values: dict
+    values: dict[str, Any]
 
 
-def _sorted_positions(rows: list[_Row]) -> None:
+def _sorted_positions(rows: list[_Row[_Item]]) -> None:
     """Renumber 0, 1, 2 ... in the order asked for (ties keep their order on the page)."""
     rows.sort(key=lambda r: (r.position, r.index))
     for n, row in enumerate(rows):
         row.position = n
 
 
-def _own_by_id(items, raw_id) -> object | None:
+def _own_by_id(items: Iterable[_Item], raw_id: Any) -> _Item | None:
     try:
         wanted = int(raw_id)
     except (TypeError, ValueError):
@@ -230,7 +236,7 @@ def save_tiers(campaign: Campaign, rows: list[dict]) -> None:
     positions are renumbered in the order asked for.
     """
     errors: dict[str, str] = {}
-    keep: list[_Row] = []
+    keep: list[_Row[DonationTier]] = []
     remove: list[DonationTier] = []
     for index, row in enumerate(rows):
         tier = _own_by_id(campaign.tiers, row.get("tier_id"))
@@ -265,11 +271,11 @@ def save_tiers(campaign: Campaign, rows: list[dict]) -> None:
             )
         )
     seen: dict[int, int] = {}
-    for row in keep:
-        amount = row.values["amount_minor"]
+    for kept in keep:
+        amount = kept.values["amount_minor"]
         if amount in seen:
-            errors[f"rows-{row.index}-amount"] = _("Two tiers have the same amount.")
-        seen[amount] = row.index
+            errors[f"rows-{kept.index}-amount"] = _("Two tiers have the same amount.")
+        seen[amount] = kept.index
     if errors:
         raise ContentError(errors)
 
@@ -280,17 +286,21 @@ def save_tiers(campaign: Campaign, rows: list[dict]) -> None:
     db.session.flush()
     # Two tiers may swap amounts: move the changed ones out of the way first, so that the
     # unique (campaign, amount) constraint never sees two equal amounts mid-way.
-    moving = [r for r in keep if r.existing and r.existing.amount_minor != r.values["amount_minor"]]
-    for n, row in enumerate(moving):
-        row.existing.amount_minor = 2_000_000_000 - n
+    moving = [
+        r.existing
+        for r in keep
+        if r.existing and r.existing.amount_minor != r.values["amount_minor"]
+    ]
+    for n, moved in enumerate(moving):
+        moved.amount_minor = 2_000_000_000 - n
     if moving:
         db.session.flush()
-    for row in keep:
-        tier = row.existing or DonationTier()
-        for key, value in row.values.items():
+    for kept in keep:
+        tier = kept.existing or DonationTier()
+        for key, value in kept.values.items():
             setattr(tier, key, value)
-        tier.position = row.position
-        if row.existing is None:
+        tier.position = kept.position
+        if kept.existing is None:
             campaign.tiers.append(tier)
     db.session.flush()
     db.session.refresh(campaign, ["tiers"])
@@ -301,7 +311,7 @@ def save_tiers(campaign: Campaign, rows: list[dict]) -> None:
 def save_impact(campaign: Campaign, rows: list[dict]) -> None:
     """Replace the campaign's impact figures with the rows of the editor."""
     errors: dict[str, str] = {}
-    keep: list[_Row] = []
+    keep: list[_Row[ImpactFigure]] = []
     remove: list[ImpactFigure] = []
     for index, row in enumerate(rows):
         figure = _own_by_id(campaign.impact_figures, row.get("figure_id"))
@@ -329,12 +339,12 @@ def save_impact(campaign: Campaign, rows: list[dict]) -> None:
     _sorted_positions(keep)
     for figure in remove:
         campaign.impact_figures.remove(figure)
-    for row in keep:
-        figure = row.existing or ImpactFigure()
-        for key, value in row.values.items():
+    for kept in keep:
+        figure = kept.existing or ImpactFigure()
+        for key, value in kept.values.items():
             setattr(figure, key, value)
-        figure.position = row.position
-        if row.existing is None:
+        figure.position = kept.position
+        if kept.existing is None:
             campaign.impact_figures.append(figure)
     db.session.flush()
     record("campaign.impact", campaign, {"count": len(keep)})
@@ -359,7 +369,7 @@ def save_chapter(campaign: Campaign, chapter: Chapter | None, data: dict) -> Cha
         happened_on, precision = rules.parse_chapter_date(data.get("happened_on"))
     except ValueError as exc:
         errors["happened_on"] = str(exc)
-    title_en = _text(data.get("title_en"))
+    title_en = _text(data.get("title_en")) or ""
     if not title_en:
         errors["title_en"] = _("An English title is required.")
     if errors:
@@ -410,11 +420,11 @@ def save_update(
     if campaign is not None and campaign.organization_id != organization.id:
         errors["campaign"] = _("Choose one of this organization's campaigns.")
     try:
-        category = UpdateCategory(data.get("category"))
+        category = UpdateCategory(data.get("category") or "")
     except ValueError:
         errors["category"] = _("Choose a category.")
-    title_en = _text(data.get("title_en"))
-    body_en = _text(data.get("body_en"))
+    title_en = _text(data.get("title_en")) or ""
+    body_en = _text(data.get("body_en")) or ""
     if not title_en:
         errors["title_en"] = _("An English title is required.")
     if not body_en:
@@ -427,7 +437,7 @@ def save_update(
         except ValueError as exc:
             errors["published_at"] = str(exc)
     slug = (data.get("slug") or "").strip().lower()
-    exclude = None if creating else update.id
+    exclude = None if update is None else update.id
     if not slug and title_en:
         base = rules.slugify(title_en)
         slug = rules.unique_slug(Update, base, exclude) if base else ""

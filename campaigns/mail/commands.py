@@ -32,6 +32,7 @@ def send_test_email(email: str, locale: str, slug: str | None) -> None:
         row = queue("mail_check", to=email, locale=locale, organization=organization)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="EMAIL") from None
+    assert row is not None, "only a message with a dedupe key is ever skipped"
     db.session.commit()  # the job starts once the email is committed
     db.session.refresh(row)
     if row.status == "sent":

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.utils import make_msgid
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -74,7 +75,7 @@ def queue(
     reply_to = organization.reply_to_email if organization is not None else None
     if reply_to and is_address(reply_to):
         all_headers["Reply-To"] = reply_to
-    elif reply_to:
+    elif reply_to and organization is not None:
         # A typo in the organization's profile must not stop its receipts: send without.
         log.warning("Organization %s has an unusable Reply-To %r.", organization.id, reply_to)
     all_headers.update(headers or {})
@@ -123,7 +124,7 @@ def deliver(message_id: int) -> OutboxStatus | None:
         session.commit()
         if not claimed:
             return None
-        row = session.get(OutboxMessage, message_id)
+        row = session.get_one(OutboxMessage, message_id)
         _send_all(session, [row])
         return row.status
 
@@ -147,7 +148,7 @@ def send_due(limit: int | None = None) -> int:
         ).all()
         claimed = [message_id for message_id in ids if _claim(session, message_id, now)]
         session.commit()
-        rows = [session.get(OutboxMessage, message_id) for message_id in claimed]
+        rows = [session.get_one(OutboxMessage, message_id) for message_id in claimed]
         _send_all(session, rows)
         return len(rows)
 
@@ -219,7 +220,8 @@ def _claim(session: Session, message_id: int, now: datetime, first_attempt=False
         )
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    # An UPDATE's result is a cursor result, which counts the rows it changed.
+    return cast("CursorResult[Any]", result).rowcount == 1
 
 
 def _send_all(session: Session, rows: list[OutboxMessage]) -> None:

@@ -43,6 +43,7 @@ class SMTPTransport:
     def __enter__(self) -> SMTPTransport:
         config = self.config
         host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
+        smtp: smtplib.SMTP
         if config["MAIL_USE_SSL"]:
             smtp = smtplib.SMTP_SSL(
                 host, port, timeout=timeout, context=ssl.create_default_context()

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaigns.extensions import db
+from campaigns.extensions import Model
 from campaigns.models.base import Bilingual, Int64, TimestampMixin, enum_type
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class DatePrecision(enum.StrEnum):
     DAY = "day"
 
 
-class Campaign(Bilingual, TimestampMixin, db.Model):
+class Campaign(Bilingual, TimestampMixin, Model):
     __tablename__ = "campaigns"
     __table_args__ = (
         CheckConstraint("goal_minor IS NULL OR goal_minor > 0", name="goal_positive"),
@@ -148,7 +148,7 @@ class Campaign(Bilingual, TimestampMixin, db.Model):
         return f"<Campaign {self.slug}>"
 
 
-class DonationTier(Bilingual, db.Model):
+class DonationTier(Bilingual, Model):
     """A preset gift: an amount and what it pays for."""
 
     __tablename__ = "donation_tiers"
@@ -171,7 +171,7 @@ class DonationTier(Bilingual, db.Model):
     campaign: Mapped[Campaign] = relationship(back_populates="tiers")
 
 
-class Chapter(Bilingual, db.Model):
+class Chapter(Bilingual, Model):
     """One dated part of a campaign's history."""
 
     __tablename__ = "chapters"
@@ -195,7 +195,7 @@ class Chapter(Bilingual, db.Model):
     campaign: Mapped[Campaign] = relationship(back_populates="chapters")
 
 
-class ImpactFigure(Bilingual, db.Model):
+class ImpactFigure(Bilingual, Model):
     """A counted result: "44 health facilities", with an optional breakdown."""
 
     __tablename__ = "impact_figures"

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaigns.extensions import db
+from campaigns.extensions import Model
 from campaigns.models.base import Int64, TimestampMixin, enum_type, utcnow
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class OfflineMethod(enum.StrEnum):
     BANK_TRANSFER = "bank_transfer"
 
 
-class Donation(TimestampMixin, db.Model):
+class Donation(TimestampMixin, Model):
     __tablename__ = "donations"
     __table_args__ = (
         CheckConstraint("amount_minor > 0", name="amount_positive"),
@@ -145,7 +145,7 @@ class Donation(TimestampMixin, db.Model):
         return f"<Donation {self.id} {self.status} {self.amount_minor} {self.currency}>"
 
 
-class PaymentEvent(db.Model):
+class PaymentEvent(Model):
     """A webhook event (or test-gateway event), stored once before it is applied."""
 
     __tablename__ = "payment_events"
@@ -173,7 +173,7 @@ class PaymentEvent(db.Model):
     donation: Mapped[Donation | None] = relationship(back_populates="events")
 
 
-class Installation(db.Model):
+class Installation(Model):
     """This database's identity at payment providers: the prefix of its idempotency keys.
 
     Written once, with a random id, by the migration that creates the table, so two

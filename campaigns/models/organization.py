@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaigns.extensions import db
+from campaigns.extensions import Model
 from campaigns.models.base import Bilingual, TimestampMixin
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from campaigns.models.update import Update
 
 
-class Organization(Bilingual, TimestampMixin, db.Model):
+class Organization(Bilingual, TimestampMixin, Model):
     __tablename__ = "organizations"
 
     id: Mapped[int] = mapped_column(primary_key=True)

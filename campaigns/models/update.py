@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaigns.extensions import db
+from campaigns.extensions import Model
 from campaigns.models.base import Bilingual, TimestampMixin, enum_type
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ class UpdateCategory(enum.StrEnum):
     NEWS = "news"
 
 
-class Update(Bilingual, TimestampMixin, db.Model):
+class Update(Bilingual, TimestampMixin, Model):
     __tablename__ = "updates"
 
     id: Mapped[int] = mapped_column(primary_key=True)

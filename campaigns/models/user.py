@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaigns.extensions import db
+from campaigns.extensions import Model
 from campaigns.models.base import TimestampMixin, enum_type, utcnow
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class Role(enum.StrEnum):
     EDITOR = "editor"
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,7 +61,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.active
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user's role in one organization."""
 
     __tablename__ = "memberships"
@@ -78,7 +78,7 @@ class Membership(db.Model):
     organization: Mapped[Organization] = relationship()
 
 
-class Invitation(TimestampMixin, db.Model):
+class Invitation(TimestampMixin, Model):
     """A role in an organization offered to an account, which accepts or declines it.
 
     Nobody is attached to an organization without saying yes, and the manager who invites
@@ -100,7 +100,7 @@ class Invitation(TimestampMixin, db.Model):
     organization: Mapped[Organization] = relationship()
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """One sign-in attempt, kept to slow down password guessing per account and address."""
 
     __tablename__ = "login_attempts"
@@ -115,7 +115,7 @@ class LoginAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who did what to which object, and when."""
 
     __tablename__ = "audit_log"

@@ -205,7 +205,7 @@ class DonateForm(FlaskForm):
         """What the ledger needs to open the donation (after :meth:`validate`)."""
         return {
             "amount_minor": self.amount_minor,
-            "frequency": Frequency(self.frequency.data),
+            "frequency": Frequency(self.frequency.data or ""),
             "donor_name": (self.name.data or "").strip() or None,
             "donor_email": (self.email.data or "").strip() or None,
             "anonymous": bool(self.anonymous.data),

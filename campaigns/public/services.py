@@ -142,7 +142,8 @@ def organization_overview(
         .where(Campaign.organization_id == organization.id)
         .order_by(nulls_last(Campaign.implemented_from.desc()), Campaign.starts_on.desc())
     ).all()
-    active, past, by_sector = [], [], {}
+    active, past = [], []
+    by_sector: dict[Sector, list[Campaign]] = {}
     for campaign in campaigns:
         if not has_ended(campaign, today):
             active.append(campaign)

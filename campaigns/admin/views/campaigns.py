@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in the stubs yet
 
 from campaigns.admin import access, bp
 from campaigns.admin.access import Ability
@@ -248,6 +248,7 @@ def _edit_rows(campaign_id: int, form_class, initial_rows, save, template: str, 
         outcome = attempt(form, save, campaign, form.rows.data)
         if not outcome.refused:
             flash(saved, "success")
+            assert request.endpoint is not None and request.view_args is not None  # routed here
             return redirect(url_for(request.endpoint, **request.view_args))
         errors = outcome.errors
     status = 422 if request.method == "POST" else 200

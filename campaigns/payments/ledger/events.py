@@ -190,7 +190,7 @@ def _consistent(donation: Donation, reading: Reading) -> bool:
     """The donation an event names must not contradict what we already know of it."""
     if reading.donation_reference and reading.donation_reference != donation.reference:
         return False
-    pairs = (
+    pairs: tuple[tuple[str | None, str | None], ...] = (
         (donation.checkout_session_id, reading.session_id),
         (donation.payment_intent_id, reading.payment_intent),
         (donation.subscription_id, reading.subscription),

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -127,7 +127,8 @@ def move(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    # An UPDATE's result is a cursor result, which counts the rows it changed.
+    if cast("sa.CursorResult[Any]", result).rowcount != 1:
         raise ConcurrentChange(f"donation {donation.id} changed under us")
     for key, value in values.items():
         set_committed_value(donation, key, value)
