@@ -217,7 +217,8 @@ def cached_page(name: str, generation: tuple, render: Callable[[], str]) -> Resp
     g.page_cache_control = "private, no-cache" if personal else _public_control()
     response = make_response(html)
     response.set_etag(etag)
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 def _token_period() -> int:

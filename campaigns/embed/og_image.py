@@ -59,7 +59,7 @@ def _font_file(name: str) -> Path | None:
 
 def can_draw_arabic() -> bool:
     """Whether Arabic can be shaped here: raqm in Pillow and an Arabic font installed."""
-    return features.check("raqm") and all(_font_file(n) for n in ARABIC_FONTS.values())
+    return bool(features.check("raqm")) and all(_font_file(n) for n in ARABIC_FONTS.values())
 
 
 @functools.cache
@@ -89,7 +89,7 @@ class OgCard:
         p = progress.progress(campaign)
         with force_locale(drawn):
             raised = money_text(p.raised_minor, p.currency)
-            goal = money_text(p.goal_minor, p.currency) if p.has_goal else None
+            goal = money_text(p.goal_minor, p.currency) if p.goal_minor is not None else None
             return cls(
                 language=drawn,
                 title=str(localized(campaign, "title") if drawn == language else campaign.title_en),

@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from campaigns.extensions import db
+from campaigns.extensions import Model
 from campaigns.models.base import Bilingual, TimestampMixin
 
 
-class SitePage(Bilingual, TimestampMixin, db.Model):
+class SitePage(Bilingual, TimestampMixin, Model):
     __tablename__ = "site_pages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
