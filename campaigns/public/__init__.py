@@ -5,7 +5,7 @@ bp = Blueprint("public", __name__)
 from campaigns.catalog.acceptance import timing, timing_text  # noqa: E402
 from campaigns.catalog.labels import template_helpers  # noqa: E402
 from campaigns.catalog.progress import progress  # noqa: E402
-from campaigns.public import health, views  # noqa: E402, F401 - routes register on import
+from campaigns.public import account_page, health, views  # noqa: E402, F401 - routes register on import
 
 for _name, _helper in {
     **template_helpers(),
