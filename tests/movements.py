@@ -12,7 +12,14 @@ from campaigns.payments import ledger
 from tests.stripe_server import events as stripe_events
 
 #: What can happen to an online gift after it is paid.
-ONLINE_FATES = ("kept", "partly_refunded", "refunded", "dispute_open", "dispute_lost", "dispute_won")
+ONLINE_FATES = (
+    "kept",
+    "partly_refunded",
+    "refunded",
+    "dispute_open",
+    "dispute_lost",
+    "dispute_won",
+)
 #: What can happen to an offline gift or an opening balance.
 DIRECT_FATES = ("kept", "partly_refunded", "refunded")
 

@@ -40,7 +40,11 @@ def busy(make):
 
 def test_every_kind_of_movement_adds_up_to_the_campaign_total(db, busy):
     account = campaign_account(busy)
-    assert account.closing_minor == fresh_total(db, busy) == 350_000_00 + 50_00 + 50_00 + 40_00 + 100_00
+    assert (
+        account.closing_minor
+        == fresh_total(db, busy)
+        == 350_000_00 + 50_00 + 50_00 + 40_00 + 100_00
+    )
     assert account.opening.opening_minor == 350_000_00
     march, april = (movement for _month, movement in account.months)
     assert [month for month, _ in account.months] == [date(2025, 3, 1), date(2025, 4, 1)]
@@ -65,7 +69,10 @@ def test_pending_failed_and_expired_gifts_are_not_money_in(db, make):
 
 gift = st.one_of(
     st.tuples(
-        st.just("online"), st.integers(1, 10**7), st.integers(0, 30), st.sampled_from(movements.ONLINE_FATES)
+        st.just("online"),
+        st.integers(1, 10**7),
+        st.integers(0, 30),
+        st.sampled_from(movements.ONLINE_FATES),
     ),
     st.tuples(
         st.sampled_from(["offline", "opening"]),
