@@ -88,11 +88,16 @@ class Account:
         return self.total.net_minor
 
 
-def _month_of(moment) -> sa.ColumnElement[str]:
-    """``YYYY-MM`` of a timestamp, in UTC, in the database's own dialect."""
+def _month_of(moment) -> sa.ColumnElement:
+    """The month of a timestamp, in UTC: a timestamp on PostgreSQL (``date_trunc`` is its
+    cheapest way), ``YYYY-MM`` text on SQLite (which stores UTC text already)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return sa.func.to_char(sa.func.timezone("UTC", moment), "YYYY-MM")
+        return sa.func.date_trunc("month", sa.func.timezone("UTC", moment))
     return sa.func.strftime("%Y-%m", moment)
+
+
+def _month_key(value) -> str:
+    return value if isinstance(value, str) else value.strftime("%Y-%m")
 
 
 def _monthly_sums(campaign: Campaign):
@@ -157,7 +162,7 @@ def campaign_account(campaign: Campaign) -> Account:
             account.opening.add(movement)
         else:
             setattr(movement, f"{kind}_minor", int(amount))
-            months.setdefault(month, Movement()).add(movement)
+            months.setdefault(_month_key(month), Movement()).add(movement)
         account.total.add(movement)
     account.months = [
         (date(int(key[:4]), int(key[5:7]), 1), movement) for key, movement in sorted(months.items())
