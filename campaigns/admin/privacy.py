@@ -1,10 +1,11 @@
 """Donors' data on request: everything held about an email address, exported or erased.
 
-Erasure removes what names a person (names, emails, messages, free-text references, the
-payment provider's customer id, and the personal fields of stored payment events) and keeps
-what the accounts need: each donation's amount, currency, dates, state and the payment
-identifiers that later events and refunds are matched on. Totals and ``reconcile`` do not
-move. The audit log records who erased how much, naming the address only by its hash.
+Erasure removes what names a person (names, emails, messages, free-text references, and the
+personal fields of stored payment events) and keeps what the accounts need: each donation's
+amount, currency, dates, state and the payment provider's identifiers, which later events
+and refunds are matched on and which name nobody outside the provider (whose own records
+are erased at the provider). Totals and ``reconcile`` do not move. The audit log records
+who erased how much, naming the address only by its hash.
 
 Services here ``flush()``; the request commits.
 """
@@ -334,7 +335,6 @@ def erase(data: DonorData, actor: User) -> Erasure:
                 message=None,
                 anonymous=True,
                 offline_reference=None,
-                customer_id=None,
             )
             .execution_options(synchronize_session=False)
         )

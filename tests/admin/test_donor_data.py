@@ -149,7 +149,7 @@ def test_erasure_asks_first_then_keeps_the_ledger_and_audits(client, runner, db,
         donation = fresh(db, Donation, donation_id)
         assert donation.donor_name is None and donation.donor_email is None
         assert donation.message is None and donation.anonymous is True
-        assert donation.offline_reference is None and donation.customer_id is None
+        assert donation.offline_reference is None
     assert totals(db) == before_totals
     assert ledger_rows(db) == before_ledger
     assert runner.invoke(args=["reconcile"]).exit_code == 0
@@ -240,3 +240,54 @@ def test_a_bad_address_is_refused_and_changes_nothing(client, db, world, donor, 
         db.session.scalars(select(AuditEntry).where(AuditEntry.action.startswith("donor."))).all()
         == []
     )
+
+
+def test_erasing_an_address_nobody_used_changes_nothing(client, db, world, donor):
+    admin(client, world)
+    before = ledger_rows(db)
+    response = request(
+        client,
+        "POST",
+        "/admin/donor-data/erase",
+        data={"email": "x@example.org", "confirmed": "yes"},
+    )
+    assert response.status_code == 302
+    follow = request(client, "GET", response.headers["Location"]).get_data(as_text=True)
+    assert "Nothing is held about this address." in follow
+    assert ledger_rows(db) == before
+    assert (
+        db.session.scalars(select(AuditEntry).where(AuditEntry.action == "donor.erase")).all() == []
+    )
+
+
+def test_an_unreadable_event_naming_the_address_is_exported_and_blanked(client, db, world):
+    admin(client, world)
+    body = '{"truncated": "' + EMAIL.upper() + '", "list": ["' + EMAIL + '"'
+    db.session.add(
+        PaymentEvent(
+            provider="stripe",
+            event_id="unreadable:abc",
+            type="",
+            payload=body,
+            outcome="malformed: not JSON",
+        )
+    )
+    malformed = {"id": "evt_x", "type": "charge.refunded", "note": EMAIL, "tags": [EMAIL]}
+    db.session.add(
+        PaymentEvent(
+            provider="stripe",
+            event_id="evt_x",
+            type="charge.refunded",
+            payload=json.dumps(malformed),
+            outcome="malformed: no object",
+        )
+    )
+    db.session.commit()
+    document = json.loads(
+        client.post("/admin/donor-data/export.json", data={"email": EMAIL}).get_data(as_text=True)
+    )
+    assert [e["payload"] for e in document["payment_events"]] == [body, malformed]
+    request(client, "POST", "/admin/donor-data/erase", data={"email": EMAIL, "confirmed": "yes"})
+    payloads = db.session.scalars(select(PaymentEvent.payload).order_by(PaymentEvent.id)).all()
+    assert payloads[-2] == '{"truncated": "[erased]", "list": ["[erased]"'
+    assert json.loads(payloads[-1]) == {**malformed, "note": "[erased]", "tags": ["[erased]"]}
