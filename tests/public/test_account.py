@@ -130,6 +130,8 @@ def test_the_page_in_arabic(client, db, busy):
     assert "أين تذهب الأموال" in page
     assert "مارس 2025" in page or "آذار 2025" in page
     assert "350,240.00" in page
+    for english in ("Where the money goes", "Online gifts", "Refunds", "Total raised", "Month"):
+        assert english not in page
 
 
 def test_the_campaign_page_links_to_its_account(client, db, busy):
