@@ -28,6 +28,7 @@ CATEGORY_LABELS = {
     UpdateCategory.EDUCATION: _l("Education"),
     UpdateCategory.FIELD_REPORT: _l("Field report"),
     UpdateCategory.NEWS: _l("News"),
+    UpdateCategory.SPENDING_REPORT: _l("Spending report"),
 }
 
 STATE_LABELS = {

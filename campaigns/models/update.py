@@ -23,6 +23,8 @@ class UpdateCategory(enum.StrEnum):
     EDUCATION = "education"
     FIELD_REPORT = "field_report"
     NEWS = "news"
+    #: What the organization spent the campaign's money on; listed on its public account.
+    SPENDING_REPORT = "spending_report"
 
 
 class Update(Bilingual, TimestampMixin, Model):

@@ -6,6 +6,7 @@ from campaigns.admin.views import (  # noqa: F401 - routes register on import
     campaigns,
     dashboard,
     donations,
+    donor_data,
     members,
     moderation,
     site_pages,
