@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from campaigns.extensions import db
 from campaigns.models import Campaign, NewsSubscription
@@ -20,20 +21,28 @@ def subscribe(campaign: Campaign, email: str, locale: str) -> NewsSubscription:
     second gift) renews a consent withdrawn before and takes the newer language.
     """
     email = email.strip().lower()
-    found = db.session.scalar(
-        select(NewsSubscription).where(
-            NewsSubscription.campaign_id == campaign.id, NewsSubscription.email == email
-        )
-    )
+    found = _find(campaign, email)
     if found is None:
         found = NewsSubscription(
-            campaign_id=campaign.id, email=email, token=secrets.token_urlsafe(32)
+            campaign_id=campaign.id, email=email, locale=locale, token=secrets.token_urlsafe(32)
         )
-        db.session.add(found)
+        try:
+            with db.session.begin_nested():
+                db.session.add(found)
+        except IntegrityError:  # the same address subscribed in a concurrent gift
+            found = _find(campaign, email)
     found.locale = locale
     found.unsubscribed_at = None
     db.session.flush()
     return found
+
+
+def _find(campaign: Campaign, email: str) -> NewsSubscription | None:
+    return db.session.scalar(
+        select(NewsSubscription).where(
+            NewsSubscription.campaign_id == campaign.id, NewsSubscription.email == email
+        )
+    )
 
 
 def by_token(token: str) -> NewsSubscription | None:
