@@ -35,6 +35,7 @@ def init_app(app: Flask) -> Celery:
 def celery_init_app(app: Flask) -> Celery:
     """A Celery application whose tasks run inside this Flask app's context."""
     from campaigns.mail import tasks  # noqa: F401 - registers the mail tasks
+    from campaigns.news import tasks as news_tasks  # noqa: F401 - and the news tasks
 
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
@@ -56,6 +57,7 @@ def celery_init_app(app: Flask) -> Celery:
 def celery_settings(app: Flask) -> dict:
     broker = app.config.get("CELERY_BROKER_URL")
     from campaigns.mail.tasks import SEND_DUE
+    from campaigns.news.tasks import SWEEP, SWEEP_SECONDS
 
     return {
         "broker_url": broker or "memory://localhost/",
@@ -74,6 +76,7 @@ def celery_settings(app: Flask) -> dict:
         "timezone": "UTC",
         "beat_schedule": {
             "send-due-mail": {"task": SEND_DUE, "schedule": MAIL_SWEEP_SECONDS},
+            "mail-due-news": {"task": SWEEP, "schedule": SWEEP_SECONDS},
         },
         "beat_schedule_filename": str(Path(app.instance_path) / "celerybeat-schedule"),
         "worker_hijack_root_logger": False,

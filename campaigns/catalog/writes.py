@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
 
+from campaigns import news
 from campaigns.audit import record
 from campaigns.catalog import rules
 from campaigns.catalog.rules import ContentError, parse_optional_amount
@@ -458,6 +459,7 @@ def save_update(
         db.session.add(update)
     db.session.flush()
     record("update.create" if creating else "update.edit", update, {"slug": slug})
+    news.announce(update)
     return update
 
 
@@ -465,6 +467,7 @@ def publish_update(update: Update, now: datetime | None = None) -> None:
     update.published_at = now or datetime.now(UTC)
     db.session.flush()
     record("update.publish", update)
+    news.announce(update)
 
 
 def unpublish_update(update: Update) -> None:

@@ -61,6 +61,45 @@ def queue(
     """
     if dedupe_key is not None and _queued_already(dedupe_key):
         return None
+    row = message_row(
+        template,
+        to=to,
+        locale=locale,
+        organization=organization,
+        context=context,
+        headers=headers,
+        dedupe_key=dedupe_key,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        # A concurrent transaction queued the same key first; anything else is a real error.
+        if dedupe_key is not None and _queued_already(dedupe_key):
+            return None
+        raise
+
+    from campaigns.jobs import start_after_commit
+    from campaigns.mail.tasks import SEND
+
+    start_after_commit(SEND, row.id)
+    return row
+
+
+def message_row(
+    template: str,
+    *,
+    to: str,
+    locale: str,
+    organization: Organization | None = None,
+    context: dict | None = None,
+    headers: dict[str, str] | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """The outbox row of an email, rendered and checked, not yet added to any session.
+
+    For jobs that write to the outbox in a session of their own; others use :func:`queue`.
+    """
     locale = _language(locale)
     sender_name, sender_address = default_sender()
     if organization is not None:
@@ -96,19 +135,6 @@ def queue(
         next_attempt_at=utcnow(),
     )
     build_message(row)  # refuse now what could never be sent
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        # A concurrent transaction queued the same key first; anything else is a real error.
-        if dedupe_key is not None and _queued_already(dedupe_key):
-            return None
-        raise
-
-    from campaigns.jobs import start_after_commit
-    from campaigns.mail.tasks import SEND
-
-    start_after_commit(SEND, row.id)
     return row
 
 

@@ -19,6 +19,7 @@ from campaigns.models.donation import (
     OfflineMethod,
     PaymentEvent,
 )
+from campaigns.models.news import NewsMailing, NewsSubscription
 from campaigns.models.organization import Organization
 from campaigns.models.outbox import OutboxMessage, OutboxStatus
 from campaigns.models.site_page import SitePage
@@ -42,6 +43,8 @@ __all__ = [
     "LocalText",
     "LoginAttempt",
     "Membership",
+    "NewsMailing",
+    "NewsSubscription",
     "OfflineMethod",
     "Organization",
     "OutboxMessage",

@@ -61,6 +61,8 @@ class DonateForm(FlaskForm):
         render_kw={"autocomplete": "email", "dir": "ltr"},
     )
     anonymous = BooleanField(_l("Do not show my name on the campaign page"))
+    #: Optional and unticked: a post without it asks for no news.
+    news = BooleanField(_l("Send me this campaign's news by email"))
     message = TextAreaField(
         _l("A message of support (optional)"),
         validators=[

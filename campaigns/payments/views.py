@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 
-from campaigns import unit_of_work
+from campaigns import news, unit_of_work
 from campaigns.catalog.visibility import is_public, public_campaign_or_404
 from campaigns.extensions import csrf, db, limiter
 from campaigns.i18n import current_language
@@ -63,6 +63,8 @@ def donate(slug: str):
     donation = ledger.open_donation(
         campaign, source=source, locale=current_language(), **form.gift()
     )
+    if form.news.data and donation.donor_email:
+        news.subscribe(campaign, donation.donor_email, donation.locale)
     unit_of_work.commit_early(
         "the pending donation's id goes into the payment's metadata: a rollback must never "
         "hand it to another gift"

@@ -7,9 +7,16 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
-from campaigns.admin import auth, bp, members
-from campaigns.admin.forms import ButtonForm, LoginForm, PasswordForm
+from campaigns.admin import auth, bp, members, password_reset
+from campaigns.admin.forms import (
+    ButtonForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordForm,
+    ResetPasswordForm,
+)
 from campaigns.admin.views.support import attempt, safe_next
+from campaigns.i18n import current_language
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -69,6 +76,34 @@ def logout():
     session.clear()
     flash(_("You are signed out."), "info")
     return redirect(url_for("admin.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether the address is known or not."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_reset.request_reset(form.email.data or "", current_language())
+        return render_template("admin/password_forgot.html", form=None)
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/password_forgot.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password through the emailed link (expiring, single use)."""
+    user = password_reset.user_for(token)
+    if user is None:
+        page = render_template("admin/password_reset.html", form=None)
+        return page, 404, {"Referrer-Policy": "no-referrer"}
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        password_reset.reset_password(user, form.new_password.data or "")
+        flash(_("Your password has been changed. Sign in with it."), "success")
+        return redirect(url_for("admin.login"))
+    status = 422 if request.method == "POST" else 200
+    page = render_template("admin/password_reset.html", form=form)
+    return page, status, {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -1,0 +1,93 @@
+"""Following the unsubscribe link of a real email to a real server, as a mail client does.
+
+The app is served by werkzeug in a thread, on the test database with its data committed for
+real (deleted afterwards); the update is mailed to a real SMTP server, and the link is read
+from the message that arrived there.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import UTC, datetime
+
+import pytest
+import requests
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from campaigns import create_app, news
+from campaigns.catalog import writes
+from campaigns.extensions import db
+from campaigns.models import DonationStatus, NewsSubscription
+from tests.factories import Factories
+
+SEEDED_TABLES = {"installation"}
+
+
+def _empty_tables() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in SEEDED_TABLES:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def live(app, tmp_path, smtp_server):
+    live_app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "live-news-secret",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "STRIPE_SECRET_KEY": None,
+            "RATELIMIT_ENABLED": False,
+            "UPLOAD_DIR": str(tmp_path),
+            "PROPAGATE_EXCEPTIONS": False,
+            **smtp_server.app_settings,
+        }
+    )
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    live_app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, name="live-news", daemon=True)
+    thread.start()
+    try:
+        yield live_app
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with live_app.app_context():
+            _empty_tables()
+            db.engine.dispose()
+
+
+def test_the_one_click_link_of_a_real_email_unsubscribes(live, smtp_server):
+    with live.app_context():
+        make = Factories(db.session)
+        campaign = make.campaign(slug="live-news-well")
+        make.donation(
+            campaign,
+            donor_email="amal@example.org",
+            status=DonationStatus.SUCCEEDED,
+            succeeded_at=datetime.now(UTC),
+        )
+        news.subscribe(campaign, "amal@example.org", "en")
+        update = make.update(campaign, published_at=None)
+        writes.publish_update(update)
+        db.session.commit()
+        db.session.remove()
+
+    [message] = smtp_server.inbox.wait_for(1)
+    [link] = re.fullmatch(r"<(.+)>", message["List-Unsubscribe"]).groups()
+    assert link.startswith(live.config["PUBLIC_URL"] + "/news/unsubscribe/")
+
+    page = requests.get(link, timeout=30)
+    assert page.status_code == 200 and "<form" in page.text
+    # What a mail client sends for RFC 8058: no cookie, no CSRF token.
+    clicked = requests.post(link, data={"List-Unsubscribe": "One-Click"}, timeout=30)
+    assert clicked.status_code == 200
+
+    with live.app_context():
+        subscription = db.session.scalar(sa.select(NewsSubscription))
+        assert subscription.unsubscribed_at is not None
+        db.session.remove()
