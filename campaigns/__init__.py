@@ -111,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from campaigns.api import bp as api_bp
     from campaigns.media import bp as media_bp
     from campaigns.media import template_helpers
+    from campaigns.monthly import bp as monthly_bp
     from campaigns.payments import bp as payments_bp
     from campaigns.public import bp as public_bp
 
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(media_bp)
+    app.register_blueprint(monthly_bp)
     app.jinja_env.globals.update(template_helpers())
 
 

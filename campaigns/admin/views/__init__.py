@@ -8,6 +8,7 @@ from campaigns.admin.views import (  # noqa: F401 - routes register on import
     donations,
     members,
     moderation,
+    monthly,
     site_pages,
     updates,
 )
