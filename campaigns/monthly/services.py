@@ -203,7 +203,7 @@ def renew_test_subscriptions(now: datetime | None = None, *, all_now: bool = Fal
     The invoice is named after the renewal's due date, so a renewal sent twice is one
     invoice, and the ledger makes one donation of it.
     """
-    now = now or utcnow()
+    now = as_utc(now) if now else utcnow()
     gateway = gateway_for(DonationSource.TEST)
     if not isinstance(gateway, TestGateway):
         raise GatewayError("not_test_gateway")
