@@ -86,3 +86,11 @@ def test_a_one_time_gift_has_no_monthly_page(client, db, campaign, make):
 def test_read_token_names_the_gift(app, db, monthly_gift):
     token = manage_url(monthly_gift).rsplit("/", 1)[1]
     assert read_token(token).id == monthly_gift.id
+
+
+def test_the_link_can_be_made_outside_a_request(app, db, monthly_gift):
+    """Receipts are written by webhooks and jobs, where no page is being answered."""
+    with app.app_context():
+        url = manage_url(monthly_gift)
+    assert url.startswith("http://localhost/en/monthly/")
+    assert read_token(url.rsplit("/", 1)[1]).id == monthly_gift.id

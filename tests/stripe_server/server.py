@@ -13,7 +13,9 @@ Stripe where the project depends on it:
   here (mode and recurring prices, ``submit_type`` only for payments, three-decimal amounts);
 * answers are Stripe's own example objects (``fixtures.json``) filled in from the request;
 * like Stripe, it produces the webhook events that follow from what happens to a session
-  (paid, refunded), which the tests then sign and deliver to the app.
+  (paid, refunded) or a subscription (cancelled), which the tests then sign and deliver to
+  the app; a paid subscription-mode session starts a subscription that can be retrieved,
+  given a new price and cancelled.
 
 Failures can be injected: ``fail_next("card_declined" | "api_error" | "bad_key")``.
 """
