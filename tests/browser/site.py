@@ -41,6 +41,7 @@ JOURNEYS = (
     "bad-input",
     "admin-money",
     "weight",
+    "monthly-ar",
 )
 
 
