@@ -86,22 +86,24 @@ def add_month(moment: datetime) -> datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
-def last_payment(gift: Donation) -> datetime | None:
-    renewals = _renewals(gift)
+def last_payment(gift: Donation, renewals: list[Donation] | None = None) -> datetime | None:
+    """When the gift was last paid: its latest confirmed renewal, or its first payment."""
+    renewals = _renewals(gift) if renewals is None else renewals
     last = renewals[-1].succeeded_at if renewals else gift.succeeded_at
     return as_utc(last) if last else None
 
 
 def describe(gift: Donation) -> MonthlyGift:
     state = state_of(gift)
-    last = last_payment(gift)
+    renewals = _renewals(gift)
+    last = last_payment(gift, renewals)
     return MonthlyGift(
         gift=gift,
         state=state,
         amount_minor=renewal_amount(gift),
         since=as_utc(gift.succeeded_at) if gift.succeeded_at else None,
         next_renewal=add_month(last) if last and state == GiftState.ACTIVE else None,
-        renewals=len(_renewals(gift)),
+        renewals=len(renewals),
     )
 
 

@@ -178,3 +178,29 @@ def test_the_forms_need_their_csrf_token(client, db, app, monthly_gift, monkeypa
     db.session.refresh(monthly_gift)
     assert monthly_gift.subscription_ended_at is None
     assert monthly_gift.monthly_amount_minor is None
+
+
+def test_the_page_says_when_the_next_payment_is(client, db, monthly_gift):
+    info = services.describe(monthly_gift)
+    assert info.state == services.GiftState.ACTIVE
+    assert info.next_renewal == services.add_month(info.since)
+    page = client.get(_path(monthly_gift)).get_data(as_text=True)
+    assert "Next payment" in page
+
+
+def test_a_month_ends_on_the_last_day_of_a_shorter_month():
+    from datetime import UTC, datetime
+
+    assert services.add_month(datetime(2027, 1, 31, tzinfo=UTC)) == datetime(
+        2027, 2, 28, tzinfo=UTC
+    )
+    assert services.add_month(datetime(2026, 12, 15, tzinfo=UTC)) == datetime(
+        2027, 1, 15, tzinfo=UTC
+    )
+
+
+def test_renewals_need_the_test_gateway(client, db, runner, app, monthly_gift, monkeypatch):
+    monkeypatch.setitem(app.config, "CAMPAIGNS_ENV", "production")
+    result = runner.invoke(args=["renew-test-subscriptions", "--all-now"])
+    assert result.exit_code != 0
+    assert "test gateway is not available" in result.output
