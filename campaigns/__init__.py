@@ -117,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     from campaigns.embed import bp as embed_bp
     from campaigns.media import bp as media_bp
     from campaigns.media import template_helpers
+    from campaigns.monthly import bp as monthly_bp
     from campaigns.news.views import bp as news_bp
     from campaigns.payments import bp as payments_bp
     from campaigns.public import bp as public_bp
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(media_bp)
     app.register_blueprint(embed_bp)
     app.register_blueprint(news_bp)
+    app.register_blueprint(monthly_bp)
     app.jinja_env.globals.update(template_helpers())
 
 

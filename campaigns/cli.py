@@ -10,11 +10,14 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from campaigns.monthly.commands import renew_test_subscriptions
+
 
 def register(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(create_admin)
     app.cli.add_command(reconcile)
+    app.cli.add_command(renew_test_subscriptions)
 
 
 @click.command("demo-data")

@@ -126,6 +126,12 @@ class Donation(TimestampMixin, Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"), index=True)
     #: The subscription was cancelled; no further renewals are expected.
     subscription_ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: For the gift that started a subscription: what each renewal charges once the donor
+    #: changed it (None: the gift's own amount).
+    monthly_amount_minor: Mapped[int | None] = mapped_column(Int64)
+    #: The donor or staff asked the gateway to stop the subscription; the gateway's
+    #: ``customer.subscription.deleted`` event then sets ``subscription_ended_at``.
+    stop_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     #: When the money was confirmed (or, offline, received).
     succeeded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

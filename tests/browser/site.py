@@ -42,6 +42,7 @@ JOURNEYS = (
     "admin-money",
     "weight",
     "cached",
+    "monthly-ar",
 )
 
 

@@ -13,7 +13,9 @@ Stripe where the project depends on it:
   here (mode and recurring prices, ``submit_type`` only for payments, three-decimal amounts);
 * answers are Stripe's own example objects (``fixtures.json``) filled in from the request;
 * like Stripe, it produces the webhook events that follow from what happens to a session
-  (paid, refunded), which the tests then sign and deliver to the app.
+  (paid, refunded) or a subscription (cancelled), which the tests then sign and deliver to
+  the app; a paid subscription-mode session starts a subscription that can be retrieved,
+  given a new price and cancelled.
 
 Failures can be injected: ``fail_next("card_declined" | "api_error" | "bad_key")``.
 """
@@ -181,6 +183,7 @@ class StripeServer:
     requests: list[dict] = field(default_factory=list)
     sessions: dict[str, dict] = field(default_factory=dict)
     payments: dict[str, Payment] = field(default_factory=dict)
+    subscriptions: dict[str, dict] = field(default_factory=dict)
     #: Events Stripe would now send to the webhook endpoint, oldest first.
     outbox: list[dict] = field(default_factory=list)
     _idempotency: dict[str, tuple[str, int, str]] = field(default_factory=dict)
@@ -195,6 +198,7 @@ class StripeServer:
             self.requests.clear()
             self.sessions.clear()
             self.payments.clear()
+            self.subscriptions.clear()
             self.outbox.clear()
             self._idempotency.clear()
             self._failures.clear()
@@ -224,6 +228,8 @@ class StripeServer:
                 session["subscription"] = f"sub_{token}"
                 session["invoice"] = f"in_{token}"
             session["customer"] = f"cus_{token}"
+            if session["mode"] == "subscription":
+                self._start_subscription(session, payment)
             self.payments[payment.payment_intent] = payment
             events.append(self._event("checkout.session.completed", self._public(session)))
             if session["mode"] == "subscription":
@@ -285,6 +291,89 @@ class StripeServer:
         )
         invoice["lines"]["data"][0].update(metadata=metadata, subscription=session["subscription"])
         return invoice
+
+    def _start_subscription(self, session: dict, payment: Payment) -> None:
+        """The subscription a paid subscription-mode session starts, with one monthly item."""
+        subscription = copy.deepcopy(FIXTURES["subscription"])
+        now = int(time.time())
+        item = subscription["items"]["data"][0]
+        item.update(id=f"si_{secrets.token_hex(7)}", subscription=session["subscription"])
+        item["price"].update(
+            id=f"price_{secrets.token_hex(12)}",
+            currency=payment.currency,
+            product=f"prod_{secrets.token_hex(7)}",
+            unit_amount=payment.amount,
+            unit_amount_decimal=str(payment.amount),
+        )
+        subscription.update(
+            id=session["subscription"],
+            status="active",
+            customer=session["customer"],
+            currency=payment.currency,
+            metadata=session.get("_subscription_metadata") or {},
+            created=now,
+            current_period_start=now,
+            current_period_end=now + 30 * 86400,
+            cancel_at=None,
+            canceled_at=None,
+            ended_at=None,
+        )
+        self.subscriptions[subscription["id"]] = subscription
+
+    def _subscription(self, subscription_id: str) -> dict:
+        subscription = self.subscriptions.get(subscription_id)
+        if subscription is None:
+            raise StripeRequestError(
+                404,
+                f"No such subscription: '{subscription_id}'",
+                code="resource_missing",
+                param="id",
+            )
+        return subscription
+
+    def _update_subscription(self, subscription_id: str, params: dict) -> dict:
+        """Prices given as ``price_data`` on an existing item replace that item's price."""
+        subscription = self._subscription(subscription_id)
+        if subscription["status"] == "canceled":
+            raise StripeRequestError(
+                400, "A canceled subscription can only update its cancellation_details."
+            )
+        items = {item["id"]: item for item in subscription["items"]["data"]}
+        for i, change in enumerate(params.get("items") or []):
+            item = items.get(change.get("id"))
+            if item is None:
+                raise StripeRequestError(400, "No such subscription item.", param=f"items[{i}][id]")
+            price_data = change.get("price_data")
+            if price_data:
+                if price_data["product"] != item["price"]["product"]:
+                    raise StripeRequestError(400, "No such product.", param=f"items[{i}]")
+                if price_data.get("unit_amount", 0) < 1:
+                    raise StripeRequestError(400, "Amount must be positive.")
+                item["price"] = {
+                    **item["price"],
+                    "id": f"price_{secrets.token_hex(12)}",
+                    "currency": price_data["currency"],
+                    "unit_amount": price_data["unit_amount"],
+                    "unit_amount_decimal": str(price_data["unit_amount"]),
+                    "recurring": {**item["price"]["recurring"], **price_data["recurring"]},
+                }
+        if "metadata" in params:
+            subscription["metadata"] = params["metadata"] or {}
+        return copy.deepcopy(subscription)
+
+    def _cancel_subscription(self, subscription_id: str) -> dict:
+        """Cancel at once; like Stripe, ``customer.subscription.deleted`` follows."""
+        subscription = self._subscription(subscription_id)
+        if subscription["status"] == "canceled":
+            raise StripeRequestError(
+                400,
+                f"This subscription has already been canceled: {subscription_id}",
+                code="resource_missing",
+            )
+        now = int(time.time())
+        subscription.update(status="canceled", canceled_at=now, ended_at=now)
+        self.outbox.append(self._event("customer.subscription.deleted", subscription))
+        return copy.deepcopy(subscription)
 
     def _create_session(self, params: dict) -> dict:
         mode = params.get("mode")
@@ -441,6 +530,8 @@ class StripeServer:
         key, args = self._route(request.method, request.path)
         body = request.get_data(as_text=True)
         raw = decode_form(body if request.method == "POST" else request.query_string.decode())
+        if request.method == "DELETE" and not raw:
+            raw = decode_form(body)
         schema = SPEC["endpoints"][key]["params"]
         params = check(schema, raw, "") if schema else raw
         self.requests.append(
@@ -481,6 +572,12 @@ class StripeServer:
             if session is None:
                 raise StripeRequestError(404, "No such checkout.session", code="resource_missing")
             result = self._public(session)
+        elif key == "GET /v1/subscriptions/{subscription_exposed_id}":
+            result = copy.deepcopy(self._subscription(args["id"]))
+        elif key == "POST /v1/subscriptions/{subscription_exposed_id}":
+            result = self._update_subscription(args["id"], params)
+        elif key == "DELETE /v1/subscriptions/{subscription_exposed_id}":
+            result = self._cancel_subscription(args["id"])
         else:
             result = self.expire(args["id"])[0]["data"]["object"]
         if idempotency_key and request.method == "POST":

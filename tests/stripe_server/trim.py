@@ -22,6 +22,9 @@ ENDPOINTS = {
     ("get", "/v1/checkout/sessions/{session}"): "checkout.session",
     ("post", "/v1/checkout/sessions/{session}/expire"): "checkout.session",
     ("post", "/v1/refunds"): "refund",
+    ("get", "/v1/subscriptions/{subscription_exposed_id}"): "subscription",
+    ("post", "/v1/subscriptions/{subscription_exposed_id}"): "subscription",
+    ("delete", "/v1/subscriptions/{subscription_exposed_id}"): "subscription",
 }
 #: Example objects the server answers with and the tests build events from.
 RESOURCES = ("checkout.session", "charge", "refund", "dispute", "invoice", "subscription", "event")

@@ -9,6 +9,7 @@ from campaigns.admin.views import (  # noqa: F401 - routes register on import
     donor_data,
     members,
     moderation,
+    monthly,
     site_pages,
     updates,
 )

@@ -55,6 +55,14 @@ class Gateway(Protocol):
         back once this request is counted (unique per request, see ``idempotency_key``)."""
         ...
 
+    def cancel_subscription(self, donation: Donation) -> None:
+        """Stop a monthly gift; the ledger hears of it through the gateway's event."""
+        ...
+
+    def change_subscription_amount(self, donation: Donation, amount_minor: int) -> None:
+        """Charge ``amount_minor`` from the next renewal of a monthly gift on."""
+        ...
+
 
 def donation_metadata(donation: Donation) -> dict[str, str]:
     """What every Stripe object made for a gift carries, so that events find their donation."""

@@ -124,6 +124,70 @@ class StripeGateway:
             raise _gateway_error(exc) from exc
         return refund.id
 
+    def cancel_subscription(self, donation: Donation) -> None:
+        """Stop the monthly gift now; the ledger learns it from ``customer.subscription.deleted``.
+
+        A DELETE takes no idempotency key (Stripe ignores it): cancelling twice is refused
+        by Stripe, which the caller reads as already stopped.
+        """
+        subscription_id = _subscription_id(donation)
+        try:
+            self.client.v1.subscriptions.cancel(subscription_id)
+        except stripe.InvalidRequestError as exc:
+            if "already been canceled" in str(exc):
+                return
+            raise _gateway_error(exc) from exc
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
+
+    def change_subscription_amount(self, donation: Donation, amount_minor: int) -> None:
+        """Charge ``amount_minor`` from the next renewal on, through a new price on the item.
+
+        The key names the price being replaced: a retry after a lost answer repeats the same
+        change, while a later change (even back to an earlier amount) gets its own key.
+        """
+        subscription_id = _subscription_id(donation)
+        unit_amount = stripe_amount(amount_minor, donation.currency)
+        try:
+            subscription = self.client.v1.subscriptions.retrieve(subscription_id)
+            item = subscription["items"]["data"][0]
+            price = item["price"]
+            if price["unit_amount"] == unit_amount:
+                return
+            product = price["product"]
+            product_id = product if isinstance(product, str) else product["id"]
+            self.client.v1.subscriptions.update(
+                subscription_id,
+                params={
+                    "items": [
+                        {
+                            "id": item["id"],
+                            "price_data": {
+                                "currency": donation.currency.lower(),
+                                "product": product_id,
+                                "unit_amount": unit_amount,
+                                "recurring": {"interval": "month"},
+                            },
+                        }
+                    ],
+                    "proration_behavior": "none",
+                    "metadata": donation_metadata(donation),
+                },
+                options={
+                    "idempotency_key": idempotency_key(donation, "price", price["id"], unit_amount)
+                },
+            )
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
+        except (KeyError, IndexError, TypeError) as exc:
+            raise GatewayError("unexpected_subscription", str(exc)) from exc
+
+
+def _subscription_id(donation: Donation) -> str:
+    if not donation.subscription_id:
+        raise GatewayError("no_subscription", "the gift has no Stripe subscription")
+    return donation.subscription_id
+
 
 def _gateway_error(exc: stripe.StripeError) -> GatewayError:
     if isinstance(exc, stripe.APIConnectionError):

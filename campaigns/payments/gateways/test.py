@@ -40,6 +40,23 @@ class TestGateway:
         ledger.record_event("test", event, json.dumps(event))
         return refund_id
 
+    def cancel_subscription(self, donation: Donation) -> None:
+        """Stopped at once: the event Stripe would send goes through the ledger now."""
+        from campaigns.payments import ledger
+
+        event = test_event("customer.subscription.deleted", subscription_object(donation))
+        ledger.record_event("test", event, json.dumps(event))
+
+    def change_subscription_amount(self, donation: Donation, amount_minor: int) -> None:
+        """Nothing to tell: test renewals charge the amount stored with the gift."""
+
+    def renew(self, donation: Donation, invoice_id: str, amount_minor: int) -> str:
+        """One monthly renewal of a test subscription, paid, as Stripe's ``invoice.paid``."""
+        from campaigns.payments import ledger
+
+        event = test_event("invoice.paid", invoice_object(donation, invoice_id, amount_minor))
+        return ledger.record_event("test", event, json.dumps(event))
+
 
 def test_event(event_type: str, obj: dict) -> dict:
     """A Stripe-shaped event, as the test gateway sends it."""
@@ -73,6 +90,42 @@ def session_object(donation: Donation, *, paid: bool) -> dict:
         "subscription": f"sub_test_{donation.reference}" if monthly else None,
         "payment_status": "paid" if paid else "unpaid",
         "status": "complete" if paid else "open",
+        "livemode": False,
+    }
+
+
+def subscription_object(donation: Donation) -> dict:
+    """The subscription of a monthly test gift, as it is when cancelled."""
+    now = int(time.time())
+    return {
+        "id": donation.subscription_id or f"sub_test_{donation.reference}",
+        "object": "subscription",
+        "customer": donation.customer_id,
+        "metadata": donation_metadata(donation),
+        "status": "canceled",
+        "canceled_at": now,
+        "ended_at": now,
+        "livemode": False,
+    }
+
+
+def invoice_object(donation: Donation, invoice_id: str, amount_minor: int) -> dict:
+    """A paid renewal invoice of a monthly test gift."""
+    amount = stripe_amount(amount_minor, donation.currency)
+    return {
+        "id": invoice_id,
+        "object": "invoice",
+        "amount_due": amount,
+        "amount_paid": amount,
+        "billing_reason": "subscription_cycle",
+        "currency": donation.currency.lower(),
+        "customer": donation.customer_id,
+        "subscription": donation.subscription_id,
+        "subscription_details": {"metadata": donation_metadata(donation)},
+        "payment_intent": None,
+        "charge": None,
+        "paid": True,
+        "status": "paid",
         "livemode": False,
     }
 
