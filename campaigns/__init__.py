@@ -113,12 +113,14 @@ def register_blueprints(app: Flask) -> None:
     from campaigns.media import template_helpers
     from campaigns.payments import bp as payments_bp
     from campaigns.public import bp as public_bp
+    from campaigns.receipts.views import bp as receipts_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(media_bp)
+    app.register_blueprint(receipts_bp)
     app.jinja_env.globals.update(template_helpers())
 
 
