@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask, current_app, has_app_context
 
 from campaigns.unit_of_work import after_commit
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> Celery:
 def celery_init_app(app: Flask) -> Celery:
     """A Celery application whose tasks run inside this Flask app's context."""
     from campaigns.mail import tasks  # noqa: F401 - registers the mail tasks
+    from campaigns.receipts import tasks as receipt_tasks  # noqa: F401 - and the statements
 
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
@@ -55,6 +57,7 @@ def celery_init_app(app: Flask) -> Celery:
 def celery_settings(app: Flask) -> dict:
     broker = app.config.get("CELERY_BROKER_URL")
     from campaigns.mail.tasks import SEND_DUE
+    from campaigns.receipts.tasks import YEARLY_STATEMENTS
 
     return {
         "broker_url": broker or "memory://localhost/",
@@ -73,6 +76,10 @@ def celery_settings(app: Flask) -> dict:
         "timezone": "UTC",
         "beat_schedule": {
             "send-due-mail": {"task": SEND_DUE, "schedule": MAIL_SWEEP_SECONDS},
+            "yearly-statements": {
+                "task": YEARLY_STATEMENTS,
+                "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year=1),
+            },
         },
         "beat_schedule_filename": str(Path(app.instance_path) / "celerybeat-schedule"),
         "worker_hijack_root_logger": False,
