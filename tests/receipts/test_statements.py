@@ -76,7 +76,7 @@ def test_the_job_sends_last_years_statements(app, db, make, campaign, inbox):
     last_year = datetime.now(UTC).year - 1
     confirmed(make, campaign, 2500, datetime(last_year, 6, 1, tzinfo=UTC))
     task = app.extensions["celery"].tasks[YEARLY_STATEMENTS]
-    assert task.apply().get() == 1
+    assert task.apply().result == 1
     assert [m["Subject"] for m in inbox] == [f"Your gifts to Deir Relief in {last_year}"]
 
 
