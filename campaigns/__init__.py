@@ -121,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     from campaigns.news.views import bp as news_bp
     from campaigns.payments import bp as payments_bp
     from campaigns.public import bp as public_bp
+    from campaigns.receipts.views import bp as receipts_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(payments_bp)
@@ -130,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(embed_bp)
     app.register_blueprint(news_bp)
     app.register_blueprint(monthly_bp)
+    app.register_blueprint(receipts_bp)
     app.jinja_env.globals.update(template_helpers())
 
 

@@ -13,7 +13,8 @@ import logging
 from pathlib import Path
 
 from celery import Celery, Task
-from flask import Flask, current_app, has_app_context
+from celery.schedules import crontab
+from flask import Flask, current_app, g, has_app_context, has_request_context
 
 from campaigns.unit_of_work import after_commit
 
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> Celery:
 
     celery_app = celery_init_app(app)
     register(app)
+    app.teardown_request(start_waiting_jobs)
     return celery_app
 
 
@@ -36,6 +38,7 @@ def celery_init_app(app: Flask) -> Celery:
     """A Celery application whose tasks run inside this Flask app's context."""
     from campaigns.mail import tasks  # noqa: F401 - registers the mail tasks
     from campaigns.news import tasks as news_tasks  # noqa: F401 - and the news tasks
+    from campaigns.receipts import tasks as receipt_tasks  # noqa: F401 - and the statements
 
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
@@ -58,6 +61,7 @@ def celery_settings(app: Flask) -> dict:
     broker = app.config.get("CELERY_BROKER_URL")
     from campaigns.mail.tasks import SEND_DUE
     from campaigns.news.tasks import SWEEP, SWEEP_SECONDS
+    from campaigns.receipts.tasks import YEARLY_STATEMENTS
 
     return {
         "broker_url": broker or "memory://localhost/",
@@ -77,6 +81,10 @@ def celery_settings(app: Flask) -> dict:
         "beat_schedule": {
             "send-due-mail": {"task": SEND_DUE, "schedule": MAIL_SWEEP_SECONDS},
             "mail-due-news": {"task": SWEEP, "schedule": SWEEP_SECONDS},
+            "yearly-statements": {
+                "task": YEARLY_STATEMENTS,
+                "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year=1),
+            },
         },
         "beat_schedule_filename": str(Path(app.instance_path) / "celerybeat-schedule"),
         "worker_hijack_root_logger": False,
@@ -97,4 +105,19 @@ def start_after_commit(task_name: str, *args: object) -> None:
         except Exception:
             log.exception("Could not start the job %s%r; the sweep will catch up.", task_name, args)
 
-    after_commit(start)
+    def start_when_committed() -> None:
+        # In a request, the job starts once the request is over and its connection is back
+        # in the pool: a job run in this process (no broker) then never waits on it, which
+        # on SQLite, whose writers take turns, would end in "database is locked".
+        if has_request_context():
+            g.setdefault("jobs_to_start", []).append(start)
+        else:
+            start()
+
+    after_commit(start_when_committed)
+
+
+def start_waiting_jobs(_exc: BaseException | None = None) -> None:
+    """Start the jobs the request's commit released (see :func:`start_after_commit`)."""
+    for start in g.pop("jobs_to_start", []):
+        start()

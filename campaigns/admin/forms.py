@@ -446,6 +446,17 @@ class OrganizationForm(FlaskForm):
     x_url = StringField(SOCIAL_NETWORKS[2][1], validators=[Optional(), Length(max=500)])
     youtube_url = StringField(SOCIAL_NETWORKS[3][1], validators=[Optional(), Length(max=500)])
     telegram_url = StringField(SOCIAL_NETWORKS[4][1], validators=[Optional(), Length(max=500)])
+    receipt_statement_en = TextAreaField(
+        _l("Statement on receipts"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l(
+            "Printed on every receipt, for example what the gift means for the donor's taxes. "
+            "Left empty, receipts say that this depends on the donor's country."
+        ),
+    )
+    receipt_statement_ar = TextAreaField(
+        _l("Statement on receipts"), validators=[Optional(), Length(max=2000)]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

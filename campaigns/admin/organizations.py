@@ -14,7 +14,7 @@ from campaigns.models import DatePrecision, Organization
 TEXT_FIELDS = (
     "name_en", "name_ar", "place_en", "place_ar", "vision_en", "vision_ar",
     "mission_en", "mission_ar", "values_en", "values_ar", "about_en", "about_ar",
-    *organization_profile.PROFILE_FIELDS,
+    *organization_profile.PROFILE_FIELDS, "receipt_statement_en", "receipt_statement_ar",
 )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from campaigns.models.donation import (
 from campaigns.models.news import NewsMailing, NewsSubscription
 from campaigns.models.organization import Organization
 from campaigns.models.outbox import OutboxMessage, OutboxStatus
+from campaigns.models.receipt import Receipt, ReceiptCounter
 from campaigns.models.site_page import SitePage
 from campaigns.models.update import Update, UpdateCategory
 from campaigns.models.user import AuditEntry, LoginAttempt, Membership, Role, User
@@ -50,6 +51,8 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PaymentEvent",
+    "Receipt",
+    "ReceiptCounter",
     "Role",
     "Sector",
     "SitePage",

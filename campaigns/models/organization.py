@@ -65,6 +65,10 @@ class Organization(Bilingual, TimestampMixin, Model):
     x_url: Mapped[str | None] = mapped_column(String(500))
     youtube_url: Mapped[str | None] = mapped_column(String(500))
     telegram_url: Mapped[str | None] = mapped_column(String(500))
+    #: Printed on every receipt (tax deductibility depends on the donor's country); none:
+    #: a neutral default sentence.
+    receipt_statement_en: Mapped[str | None] = mapped_column(Text)
+    receipt_statement_ar: Mapped[str | None] = mapped_column(Text)
 
     campaigns: Mapped[list[Campaign]] = relationship(back_populates="organization")
     updates: Mapped[list[Update]] = relationship(back_populates="organization")

@@ -17,6 +17,7 @@ from campaigns.money import format_plain
 from campaigns.payments import bp, gateways, ledger, services, webhooks
 from campaigns.payments.campaign_page import render_campaign_page
 from campaigns.payments.forms import DonateForm
+from campaigns.receipts.thanks import thank_you_context
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def thanks(reference: str):
     """Where the gateway sends the donor after paying: thanks, and whether it is confirmed."""
     donation = _donation_or_404(reference)
     response = current_app.make_response(
-        render_template("payments/thanks.html", donation=donation, campaign=donation.campaign)
+        render_template("payments/thanks.html", **thank_you_context(donation))
     )
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex"

@@ -17,6 +17,7 @@ from campaigns.models import Donation
 from campaigns.monthly.links import manage_url
 from campaigns.urls import public_address
 from tests.factories import Factories
+from tests.monthly.mails import stop_emails
 
 #: Rows the migrations write, which every other test relies on.
 SEEDED_TABLES = {"installation"}
@@ -121,6 +122,6 @@ def test_the_donor_opens_the_link_and_stops_the_gift(live, smtp_server):
         gift = db.session.get(Donation, gift.id)
         assert gift.subscription_ended_at is not None
         db.session.remove()
-    [message] = smtp_server.inbox.wait_for(1)
+    [message] = stop_emails(smtp_server.inbox.wait_for(2))
     assert message["To"] == "sami@example.org"
     assert "أُوقف تبرّعك الشهري" in message["Subject"]

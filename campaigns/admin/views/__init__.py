@@ -13,3 +13,4 @@ from campaigns.admin.views import (  # noqa: F401 - routes register on import
     site_pages,
     updates,
 )
+from campaigns.receipts import admin_views  # noqa: F401 - the yearly statement button

@@ -32,6 +32,7 @@ from campaigns.extensions import db
 from campaigns.models import Campaign, Donation, DonationSource, DonationStatus
 from campaigns.models.base import utcnow
 from campaigns.models.donation import COUNTED_STATUSES
+from campaigns.receipts import issue_for_transition
 
 #: Statuses whose money is in the campaign's total.
 COUNTED = COUNTED_STATUSES
@@ -132,6 +133,7 @@ def move(
         raise ConcurrentChange(f"donation {donation.id} changed under us")
     for key, value in values.items():
         set_committed_value(donation, key, value)
+    issue_for_transition(donation, old[0], old[1])  # receipts share the transition's transaction
     raised_delta = after[0] - before[0]
     donor_delta = after[1] - before[1]
     if raised_delta or donor_delta:

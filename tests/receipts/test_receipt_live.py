@@ -1,0 +1,98 @@
+"""A receipt end to end through a real server: a signed webhook confirms the gift, the
+receipt arrives at the SMTP server, and its link opens the receipt over HTTP.
+
+The app is served by werkzeug in a thread and its work is committed for real, as on a
+server; everything the test stored is deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from campaigns import create_app
+from campaigns.extensions import db
+from campaigns.models import DonationSource
+from tests.factories import Factories
+from tests.stripe_server.events import WEBHOOK_SECRET, session_event, signature_header
+
+#: Rows the migrations write, which every other test relies on.
+SEEDED_TABLES = {"installation"}
+
+
+def _empty_tables() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in SEEDED_TABLES:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def live(app, smtp_server, tmp_path):
+    live_app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "live-receipt-secret",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "WTF_CSRF_ENABLED": False,
+            "STRIPE_SECRET_KEY": None,
+            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "RATELIMIT_ENABLED": False,
+            "UPLOAD_DIR": str(tmp_path),
+            "PROPAGATE_EXCEPTIONS": False,
+            **smtp_server.app_settings,
+        }
+    )
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    live_app.config["PUBLIC_URL"] = url
+    with live_app.app_context():
+        make = Factories(db.session)
+        organization = make.organization(slug="live-receipts", name_en="Live Relief")
+        campaign = make.campaign(organization=organization, slug="live-water")
+        gift = make.donation(campaign, amount_minor=3000, source=DonationSource.STRIPE)
+        event = session_event("checkout.session.completed", gift)
+        db.session.commit()
+        db.session.remove()
+    thread = threading.Thread(target=server.serve_forever, name="live-receipt", daemon=True)
+    thread.start()
+    try:
+        yield url, event
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with live_app.app_context():
+            _empty_tables()
+            db.engine.dispose()
+
+
+def test_the_link_in_a_received_receipt_opens_it(live, smtp_server):
+    url, event = live
+    body = json.dumps(event)
+    answer = requests.post(
+        f"{url}/webhooks/stripe",
+        data=body,
+        headers={
+            "Content-Type": "application/json",
+            "Stripe-Signature": signature_header(body, WEBHOOK_SECRET),
+        },
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+    (message,) = smtp_server.inbox.wait_for(1)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    (link,) = re.findall(re.escape(url) + r"/receipts/\S+", text)
+
+    page = requests.get(link, timeout=30)
+
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "$30.00" in page.text and "Live Relief" in page.text
+    assert re.search(r"\d{4}-000001", page.text)
+    assert requests.get(link[:-3] + "xyz", timeout=30).status_code == 404
