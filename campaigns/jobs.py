@@ -10,12 +10,16 @@ rolled back, nor misses work that has not been committed yet.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from celery import Celery, Task
 from celery.schedules import crontab
 from flask import Flask, current_app, g, has_app_context, has_request_context
+from sqlalchemy.orm import Session
 
+from campaigns.extensions import db
 from campaigns.unit_of_work import after_commit
 
 log = logging.getLogger(__name__)
@@ -121,3 +125,18 @@ def start_waiting_jobs(_exc: BaseException | None = None) -> None:
     """Start the jobs the request's commit released (see :func:`start_after_commit`)."""
     for start in g.pop("jobs_to_start", []):
         start()
+
+
+@contextmanager
+def job_session() -> Iterator[Session]:
+    """A session of the job's own, apart from any request's: its commits are the job's. A
+    job run in the web process right after a commit cannot use the request's session."""
+    session = Session(
+        bind=db.session.get_bind(),
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+    )
+    try:
+        yield session
+    finally:
+        session.close()

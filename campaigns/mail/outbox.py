@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from typing import Any, cast
@@ -22,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from campaigns.extensions import db
+from campaigns.jobs import job_session
 from campaigns.mail.compose import build_message, default_sender, is_address, render
 from campaigns.mail.transport import is_permanent, open_transport
 from campaigns.models import Organization, OutboxMessage, OutboxStatus
@@ -144,7 +143,7 @@ def deliver(message_id: int) -> OutboxStatus | None:
     A message never tried is due whatever the clocks say: the worker's clock may be a
     little behind the web server's that stamped it.
     """
-    with _job_session() as session:
+    with job_session() as session:
         now = utcnow()
         claimed = _claim(session, message_id, now, first_attempt=True)
         session.commit()
@@ -162,7 +161,7 @@ def send_due(limit: int | None = None) -> int:
     everywhere, the conditional claim lets only one job have a message. Returns how many
     messages this sweep attempted, at most ``limit`` (:data:`SWEEP_BATCH`).
     """
-    with _job_session() as session:
+    with job_session() as session:
         now = utcnow()
         _give_up_lost(session, now)
         ids = session.scalars(
@@ -194,20 +193,6 @@ def _queued_already(dedupe_key: str) -> bool:
         select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
     )
     return found is not None
-
-
-@contextmanager
-def _job_session() -> Iterator[Session]:
-    """A session of the job's own, apart from any request's: its commits are the job's."""
-    session = Session(
-        bind=db.session.get_bind(),
-        join_transaction_mode="create_savepoint",
-        expire_on_commit=False,
-    )
-    try:
-        yield session
-    finally:
-        session.close()
 
 
 def _is_due(now: datetime):

@@ -10,8 +10,6 @@ twice. An update scheduled for later is picked up by the periodic sweep once it 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -21,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from campaigns.catalog.visibility import is_public_update
 from campaigns.extensions import db
+from campaigns.jobs import job_session
 from campaigns.models import Donation, NewsMailing, NewsSubscription, OutboxMessage, Update
 from campaigns.timeutil import utcnow
 from campaigns.urls import absolute
@@ -112,7 +111,7 @@ def queue_batch(mailing_id: int) -> bool:
     """
     from campaigns.mail.tasks import SEND
 
-    with _job_session() as session:
+    with job_session() as session:
         mailing = session.get(NewsMailing, mailing_id)
         if mailing is None or mailing.finished_at is not None:
             return False
@@ -223,16 +222,3 @@ def _start(task, *args: object) -> None:
         task.apply_async(args)
     except Exception:
         log.exception("Could not start %s%r; the sweep will catch up.", task.name, args)
-
-
-@contextmanager
-def _job_session() -> Iterator[Session]:
-    session = Session(
-        bind=db.session.get_bind(),
-        join_transaction_mode="create_savepoint",
-        expire_on_commit=False,
-    )
-    try:
-        yield session
-    finally:
-        session.close()
