@@ -23,20 +23,10 @@ from campaigns import create_app
 from campaigns.extensions import db
 from campaigns.models import AuditEntry, DonationStatus, Role
 from tests.factories import PASSWORD, Factories
+from tests.live import empty_tables
 
 #: More than one batch of the export's rows (it sends them 200 at a time).
 GIFTS = 230
-
-
-#: Rows the migrations write, which every other test relies on.
-SEEDED_TABLES = {"installation"}
-
-
-def _empty_tables() -> None:
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name not in SEEDED_TABLES:
-                connection.execute(table.delete())
 
 
 @pytest.fixture
@@ -84,7 +74,7 @@ def live(app, tmp_path):
         server.server_close()
         thread.join(timeout=10)
         with live_app.app_context():
-            _empty_tables()
+            empty_tables()
             db.engine.dispose()
 
 

@@ -17,19 +17,11 @@ from campaigns.models import Donation
 from campaigns.monthly.links import manage_url
 from campaigns.urls import public_address
 from tests.factories import Factories
+from tests.live import empty_tables
 from tests.monthly.mails import stop_emails
 
-#: Rows the migrations write, which every other test relies on.
-SEEDED_TABLES = {"installation"}
 TOKEN = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
 VALUE = re.compile(r'value="([^"]+)"')
-
-
-def _empty_tables() -> None:
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name not in SEEDED_TABLES:
-                connection.execute(table.delete())
 
 
 @pytest.fixture
@@ -63,7 +55,7 @@ def live(app, tmp_path, smtp_server):
         server.server_close()
         thread.join(timeout=10)
         with live_app.app_context():
-            _empty_tables()
+            empty_tables()
             db.engine.dispose()
 
 

@@ -21,15 +21,7 @@ from campaigns.catalog import writes
 from campaigns.extensions import db
 from campaigns.models import DonationStatus, NewsSubscription
 from tests.factories import Factories
-
-SEEDED_TABLES = {"installation"}
-
-
-def _empty_tables() -> None:
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name not in SEEDED_TABLES:
-                connection.execute(table.delete())
+from tests.live import empty_tables
 
 
 @pytest.fixture
@@ -57,7 +49,7 @@ def live(app, tmp_path, smtp_server):
         server.server_close()
         thread.join(timeout=10)
         with live_app.app_context():
-            _empty_tables()
+            empty_tables()
             db.engine.dispose()
 
 

@@ -19,17 +19,8 @@ from campaigns import create_app
 from campaigns.extensions import db
 from campaigns.models import DonationSource
 from tests.factories import Factories
+from tests.live import empty_tables
 from tests.stripe_server.events import WEBHOOK_SECRET, session_event, signature_header
-
-#: Rows the migrations write, which every other test relies on.
-SEEDED_TABLES = {"installation"}
-
-
-def _empty_tables() -> None:
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name not in SEEDED_TABLES:
-                connection.execute(table.delete())
 
 
 @pytest.fixture
@@ -68,7 +59,7 @@ def live(app, smtp_server, tmp_path):
         server.server_close()
         thread.join(timeout=10)
         with live_app.app_context():
-            _empty_tables()
+            empty_tables()
             db.engine.dispose()
 
 
