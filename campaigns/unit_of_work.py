@@ -112,6 +112,10 @@ def _end(_exc: BaseException | None) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _run_pending(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        # Releasing a SAVEPOINT fires this event too, but nothing is durable until the
+        # transaction around it commits.
+        return
     for callback in session.info.pop(_PENDING, []):
         try:
             callback()

@@ -202,3 +202,14 @@ def test_a_command_commits_when_it_ends_and_keeps_nothing_when_it_raises(app, db
     assert not stored(db, "command-failed")
     assert not stored(db, "command-dry-run")
     assert happened == ["command callback"]
+
+
+def test_a_released_savepoint_is_not_the_commit(app, db):
+    """Work queued before a SAVEPOINT waits for the transaction around it to commit."""
+    ran: list[str] = []
+    unit_of_work.after_commit(lambda: ran.append("callback"))
+    with db.session.begin_nested():
+        db.session.add(Organization(slug="inside-a-savepoint", name_en="Savepoint"))
+    assert ran == []
+    db.session.commit()
+    assert ran == ["callback"]
