@@ -4,20 +4,17 @@ donor would get, stop the gift, and read the email that says so."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 import requests
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-from campaigns import create_app
 from campaigns.extensions import db
 from campaigns.models import Donation
 from campaigns.monthly.links import manage_url
 from campaigns.urls import public_address
 from tests.factories import Factories
-from tests.live import empty_tables
+from tests.live import live_app, serving
 from tests.monthly.mails import stop_emails
 
 TOKEN = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
@@ -26,37 +23,15 @@ VALUE = re.compile(r'value="([^"]+)"')
 
 @pytest.fixture
 def live(app, tmp_path, smtp_server):
-    live_app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "live-monthly-secret",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "WTF_CSRF_ENABLED": True,
-            "STRIPE_SECRET_KEY": None,
-            "RATELIMIT_ENABLED": False,
-            "UPLOAD_DIR": str(tmp_path),
-            "PROPAGATE_EXCEPTIONS": False,
-            **smtp_server.app_settings,
-        }
-    )
-    with live_app.app_context():
+    served = live_app(app, tmp_path, WTF_CSRF_ENABLED=True, **smtp_server.app_settings)
+    with served.app_context():
         make = Factories(db.session)
         organization = make.organization(slug="live-monthly-org", name_en="Live Org")
         make.campaign(organization=organization, slug="live-monthly", tiers=(1000, 2500))
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-monthly", daemon=True)
-    thread.start()
-    try:
-        yield live_app, f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with live_app.app_context():
-            empty_tables()
-            db.engine.dispose()
+    with serving(served) as url:
+        yield served, url
 
 
 def _token(response) -> str:

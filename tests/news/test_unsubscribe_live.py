@@ -8,49 +8,25 @@ from the message that arrived there.
 from __future__ import annotations
 
 import re
-import threading
 from datetime import UTC, datetime
 
 import pytest
 import requests
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-from campaigns import create_app, news
+from campaigns import news
 from campaigns.catalog import writes
 from campaigns.extensions import db
 from campaigns.models import DonationStatus, NewsSubscription
 from tests.factories import Factories
-from tests.live import empty_tables
+from tests.live import live_app, serving
 
 
 @pytest.fixture
 def live(app, tmp_path, smtp_server):
-    live_app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "live-news-secret",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "STRIPE_SECRET_KEY": None,
-            "RATELIMIT_ENABLED": False,
-            "UPLOAD_DIR": str(tmp_path),
-            "PROPAGATE_EXCEPTIONS": False,
-            **smtp_server.app_settings,
-        }
-    )
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    live_app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, name="live-news", daemon=True)
-    thread.start()
-    try:
-        yield live_app
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with live_app.app_context():
-            empty_tables()
-            db.engine.dispose()
+    served = live_app(app, tmp_path, **smtp_server.app_settings)
+    with serving(served):
+        yield served
 
 
 def test_the_one_click_link_of_a_real_email_unsubscribes(live, smtp_server):

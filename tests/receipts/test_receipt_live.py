@@ -9,40 +9,27 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
-from campaigns import create_app
 from campaigns.extensions import db
 from campaigns.models import DonationSource
 from tests.factories import Factories
-from tests.live import empty_tables
+from tests.live import live_app, serving
 from tests.stripe_server.events import WEBHOOK_SECRET, session_event, signature_header
 
 
 @pytest.fixture
 def live(app, smtp_server, tmp_path):
-    live_app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "live-receipt-secret",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "WTF_CSRF_ENABLED": False,
-            "STRIPE_SECRET_KEY": None,
-            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "RATELIMIT_ENABLED": False,
-            "UPLOAD_DIR": str(tmp_path),
-            "PROPAGATE_EXCEPTIONS": False,
-            **smtp_server.app_settings,
-        }
+    served = live_app(
+        app,
+        tmp_path,
+        WTF_CSRF_ENABLED=False,
+        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        **smtp_server.app_settings,
     )
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    live_app.config["PUBLIC_URL"] = url
-    with live_app.app_context():
+    with served.app_context():
         make = Factories(db.session)
         organization = make.organization(slug="live-receipts", name_en="Live Relief")
         campaign = make.campaign(organization=organization, slug="live-water")
@@ -50,17 +37,8 @@ def live(app, smtp_server, tmp_path):
         event = session_event("checkout.session.completed", gift)
         db.session.commit()
         db.session.remove()
-    thread = threading.Thread(target=server.serve_forever, name="live-receipt", daemon=True)
-    thread.start()
-    try:
+    with serving(served) as url:
         yield url, event
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with live_app.app_context():
-            empty_tables()
-            db.engine.dispose()
 
 
 def test_the_link_in_a_received_receipt_opens_it(live, smtp_server):
