@@ -329,25 +329,6 @@ class MemberRoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=choices(ROLE_NAMES))
 
 
-class PasswordForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[DataRequired()],
-        render_kw={"autocomplete": "current-password"},
-    )
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1000)],
-        description=_l("At least 10 characters."),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("New password, again"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
-
-
 class ForgotPasswordForm(FlaskForm):
     email = StringField(
         _l("Email"),
@@ -356,7 +337,9 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class NewPasswordForm(FlaskForm):
+    """A new password typed twice: a reset, and the base of a change."""
+
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1000)],
@@ -367,6 +350,20 @@ class ResetPasswordForm(FlaskForm):
         _l("New password, again"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+#: The form of the page a reset link opens.
+ResetPasswordForm = NewPasswordForm
+
+
+class PasswordForm(NewPasswordForm):
+    """A change from the console: the current password proves it is the account's owner."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
     )
 
 
