@@ -21,8 +21,8 @@ from campaigns.money import is_currency, parse_amount
 from campaigns.numerals import western_digits
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$", re.ASCII)
+_DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", re.ASCII)
 
 
 class ContentError(ValueError):
@@ -190,9 +190,9 @@ def parse_optional_amount(text: str | None, currency: str) -> int | None:
     return parse_amount(text, currency)
 
 
-_YEAR = re.compile(r"^\d{4}$")
-_YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
-_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
+_YEAR = re.compile(r"^\d{4}$", re.ASCII)
+_YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$", re.ASCII)
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$", re.ASCII)
 
 
 def parse_chapter_date(text: str | None) -> tuple[date, DatePrecision]:
@@ -214,12 +214,12 @@ def parse_chapter_date(text: str | None) -> tuple[date, DatePrecision]:
     return parse_date(cleaned), DatePrecision.DAY
 
 
-_DATETIME = re.compile(r"^(?P<date>\S+)(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2}))?$")
+_DATETIME = re.compile(r"^(?P<date>\S+)(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2}))?$", re.ASCII)
 
 
 def parse_moment(text: str) -> datetime:
     """``2024-03-27 14:30`` (UTC), or a date alone for midnight."""
-    match = _DATETIME.match((text or "").strip())
+    match = _DATETIME.match(western_digits((text or "").strip()))
     if not match:
         raise ValueError(_("Write the time as YYYY-MM-DD HH:MM, for example 2024-03-27 14:30."))
     day = parse_date(match.group("date"))

@@ -44,3 +44,16 @@ def test_an_empty_amount_is_no_amount(app):
     with app.test_request_context():
         assert rules.parse_optional_amount("  ", "USD") is None
         assert rules.parse_optional_amount("1500.50", "USD") == 150_050
+
+
+@pytest.mark.parametrize("text", ["२०१३", "２０１３-06", "𝟐𝟎𝟏𝟑-06-15", "15/06/২০১৩"])
+def test_dates_in_other_scripts_of_digits_are_refused(app, text):
+    with app.test_request_context(), pytest.raises(ValueError):
+        rules.parse_chapter_date(text)
+
+
+def test_a_moment_may_be_typed_in_arabic_indic_digits_but_not_in_others(app):
+    with app.test_request_context():
+        assert rules.parse_moment("٢٠٢٤-٠٣-٢٧ ١٤:٣٠") == datetime(2024, 3, 27, 14, 30, tzinfo=UTC)
+        with pytest.raises(ValueError):
+            rules.parse_moment("2024-03-27 १४:३०")
