@@ -277,7 +277,7 @@ def date_text(value: date | datetime | None, fmt: str = "medium") -> str:
 
 
 def month_year_text(value: date | None) -> str:
-    """``June 2018`` / ``يونيو 2018``."""
+    """``June 2018`` / ``حزيران 2018``."""
     if value is None:
         return ""
     return date_text(value, "MMMM y")

@@ -36,6 +36,8 @@ def campaign_json(campaign: Campaign, today: date, detail: bool = False) -> dict
         "sector_name": labels.in_each_language(labels.SECTOR_LABELS[campaign.sector]),
         "state": campaign.state.value,
         "status": acceptance.timing(campaign, today).value,
+        #: Made up to show the platform, not a real appeal.
+        "is_example": campaign.is_example,
         "currency": campaign.currency,
         "goal_minor": campaign.goal_minor,
         "goal_formatted": (
@@ -63,6 +65,8 @@ def campaign_json(campaign: Campaign, today: date, detail: bool = False) -> dict
             {
                 "implemented_from": _iso(campaign.implemented_from),
                 "implemented_to": _iso(campaign.implemented_to),
+                #: "unclear": only the years of the two dates are meaningful.
+                "precision": campaign.implemented_precision.value,
                 "beneficiaries_reached": campaign.beneficiaries_reached,
                 "places": {"en": campaign.places_en, "ar": campaign.places_ar},
             }

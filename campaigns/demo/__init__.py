@@ -8,8 +8,10 @@ balance, the demo gifts as offline gifts), so ``reconcile`` finds no drift on a 
 database.
 
 The facts (dates, places, counts, amounts) come from the organizations' own reports; the
-prose is written for this platform. Where a report has a date that cannot be right (a
-month 00, or an end before the start), the project is left out rather than guessed at.
+prose is written for this platform. Nothing in a report is dropped or mended: a date that
+cannot be right (a month 00, an end before the start) keeps only the years it falls in, at
+the ``unclear`` precision, and figures that disagree with each other are shown as given with
+a note. Campaigns that the reports do not contain are marked as examples (``is_example``).
 """
 
 from __future__ import annotations
@@ -47,17 +49,17 @@ Spec = dict[str, Any]
 #: The keys each kind of entry may have; anything else is a typo that would lose content.
 ORGANIZATION_KEYS = {"slug", "founded_on", "name", "place", "vision", "mission", "values", "about"}
 CAMPAIGN_KEYS = {
-    "slug", "organization", "state", "featured", "sector", "goal_minor", "starts_on",
+    "slug", "organization", "state", "featured", "example", "sector", "goal_minor", "starts_on",
     "starts_in_days", "ends_on", "ends_in_days", "opening_balance", "cover", "title", "summary",
     "places", "beneficiaries", "story", "gifts", "tier", "chapter", "impact",
 }  # fmt: skip
 PROJECT_KEYS = {
-    "slug", "organization", "sector", "period", "reached", "title", "summary", "places",
-    "beneficiaries",
+    "slug", "organization", "sector", "period", "precision", "reached", "title", "summary",
+    "places", "beneficiaries",
 }  # fmt: skip
 UPDATE_KEYS = {
-    "slug", "organization", "campaign", "category", "published_days_ago", "published_time_utc",
-    "title", "body",
+    "slug", "organization", "campaign", "category", "external_report", "source_name",
+    "source_url", "published_days_ago", "published_time_utc", "title", "body",
 }  # fmt: skip
 CAMPAIGN_TEXTS = ("title", "summary", "story", "places", "beneficiaries")
 
@@ -187,6 +189,7 @@ def _campaign(
         organization=organizations[spec["organization"]],
         state=_enum(CampaignState, spec["state"], spec["slug"]),
         featured=spec.get("featured", False),
+        is_example=spec.get("example", False),
         sector=_enum(Sector, spec["sector"], spec["slug"]),
         currency=currency,
         goal_minor=spec["goal_minor"],
@@ -210,7 +213,7 @@ def _campaign(
         campaign.chapters.append(chapter)
     for position, entry in enumerate(spec.get("impact", ())):
         figure = ImpactFigure(value=entry["value"], position=position)
-        _set_texts(figure, entry, ("label", "detail"))
+        _set_texts(figure, entry, ("label", "detail", "note"))
         campaign.impact_figures.append(figure)
     validate_campaign(campaign)
     if spec.get("cover"):
@@ -230,6 +233,7 @@ def _project(
 
     A campaign needs a start date; for a project whose period the report does not give,
     the organization's founding is used, and the public pages show no period for it.
+    ``precision`` (default ``day``) says how much of the period is known.
     """
     if _find(Campaign, spec["slug"]) is not None:
         return
@@ -249,7 +253,9 @@ def _project(
         ends_on=implemented_to,
         implemented_from=implemented_from,
         implemented_to=implemented_to,
+        implemented_precision=_enum(DatePrecision, spec.get("precision", "day"), spec["slug"]),
         beneficiaries_reached=spec.get("reached"),
+        completed_project=True,
     )
     _set_texts(campaign, spec, CAMPAIGN_TEXTS)
     validate_campaign(campaign)
@@ -291,6 +297,9 @@ def _update(
         organization=organizations[spec["organization"]],
         campaign=campaign,
         category=_enum(UpdateCategory, spec["category"], spec["slug"]),
+        external_report=spec.get("external_report", False),
+        source_name=spec.get("source_name"),
+        source_url=spec.get("source_url"),
         published_at=datetime.combine(published_on, spec["published_time_utc"], UTC),
     )
     _set_texts(update, spec, ("title", "body"))

@@ -47,11 +47,16 @@ class Sector(enum.StrEnum):
 
 
 class DatePrecision(enum.StrEnum):
-    """How much of a chapter's date is known: a year, a month or a day."""
+    """How much of a date is known: a year, a month or a day.
+
+    ``UNCLEAR``: the source's dates cannot be right as written (a month 00, an end before
+    the start); only the year or years they fall in are shown, marked as unclear.
+    """
 
     YEAR = "year"
     MONTH = "month"
     DAY = "day"
+    UNCLEAR = "unclear"
 
 
 class Campaign(Bilingual, TimestampMixin, Model):
@@ -83,6 +88,8 @@ class Campaign(Bilingual, TimestampMixin, Model):
     )
     #: Shown first on the home page.
     featured: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: Made up to show what the platform does, not a real appeal; labelled as such publicly.
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     sector: Mapped[Sector] = mapped_column(enum_type(Sector), index=True)
     #: ISO 4217 code; fixed once the campaign has donations.
     currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
@@ -119,7 +126,14 @@ class Campaign(Bilingual, TimestampMixin, Model):
     #: For a completed project: when the work was carried out and how many people it reached.
     implemented_from: Mapped[date | None] = mapped_column(Date)
     implemented_to: Mapped[date | None] = mapped_column(Date)
+    #: How much of ``implemented_from`` / ``implemented_to`` is meaningful.
+    implemented_precision: Mapped[DatePrecision] = mapped_column(
+        enum_type(DatePrecision, 10), default=DatePrecision.DAY, server_default="day"
+    )
     beneficiaries_reached: Mapped[int | None] = mapped_column(Int64)
+    #: Recorded as a completed project even when its report gives neither a period nor a
+    #: count of people reached.
+    completed_project: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     organization: Mapped[Organization] = relationship(back_populates="campaigns")
     tiers: Mapped[list[DonationTier]] = relationship(
@@ -142,7 +156,11 @@ class Campaign(Bilingual, TimestampMixin, Model):
 
     @property
     def is_completed_project(self) -> bool:
-        return self.implemented_from is not None or self.beneficiaries_reached is not None
+        return (
+            self.completed_project
+            or self.implemented_from is not None
+            or self.beneficiaries_reached is not None
+        )
 
     def __repr__(self) -> str:
         return f"<Campaign {self.slug}>"
@@ -211,6 +229,10 @@ class ImpactFigure(Bilingual, Model):
     #: "13 hospitals, 9 primary care centres ..."
     detail_en: Mapped[str | None] = mapped_column(String(500))
     detail_ar: Mapped[str | None] = mapped_column(String(500))
+    #: A caveat shown with the figure ("the breakdown adds up to 45"), when the source's
+    #: figures do not agree with each other.
+    note_en: Mapped[str | None] = mapped_column(String(500))
+    note_ar: Mapped[str | None] = mapped_column(String(500))
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     campaign: Mapped[Campaign] = relationship(back_populates="impact_figures")

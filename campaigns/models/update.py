@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaigns.extensions import Model
@@ -42,6 +42,11 @@ class Update(Bilingual, TimestampMixin, Model):
     #: Markdown.
     body_en: Mapped[str] = mapped_column(Text)
     body_ar: Mapped[str | None] = mapped_column(Text)
+    #: Reporting from outside the organization (a news article it shares), shown as such.
+    external_report: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: Who published an external report, and where; empty when the source is not named.
+    source_name: Mapped[str | None] = mapped_column(String(200))
+    source_url: Mapped[str | None] = mapped_column(String(500))
     #: Empty while it is a draft; public from this moment on.
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 

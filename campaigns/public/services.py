@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, nulls_last, select
+from sqlalchemy import case, nulls_last, or_, select
 from sqlalchemy.orm import selectinload
 
 from campaigns.catalog import visibility
@@ -80,7 +80,12 @@ class CampaignFilters:
 def campaign_list(
     filters: CampaignFilters, page: int, per_page: int = PAGE_SIZE, today: date | None = None
 ):
-    """One page of public campaigns: open ones first (ending soonest), then ended ones."""
+    """One page of public campaigns, in the order a donor looks for them.
+
+    Open campaigns come first, then ended ones; within each, featured before the rest and
+    real campaigns before examples; ended fundraising campaigns come before completed
+    projects (an organization's record of its work, which can be many); newest first.
+    """
     today = today or date.today()
     query = visibility.public_campaigns()
     if filters.sector:
@@ -93,10 +98,22 @@ def campaign_list(
         query = query.where(ended_clause(today))
     query = query.order_by(
         case((ended_clause(today), 1), else_=0),
+        Campaign.featured.desc(),
+        Campaign.is_example.asc(),
+        case((_project_clause(), 1), else_=0),
         Campaign.starts_on.desc(),
         Campaign.id.desc(),
     ).options(selectinload(Campaign.organization), selectinload(Campaign.tiers))
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def _project_clause():
+    """SQL for :attr:`Campaign.is_completed_project`."""
+    return or_(
+        Campaign.completed_project.is_(True),
+        Campaign.implemented_from.is_not(None),
+        Campaign.beneficiaries_reached.is_not(None),
+    )
 
 
 def filter_organizations() -> Sequence[Organization]:
@@ -130,6 +147,10 @@ class OrganizationOverview:
     #: Ended fundraising campaigns that are not recorded as completed projects.
     past: Sequence[Campaign]
     updates: Sequence[Update]
+
+    @property
+    def project_count(self) -> int:
+        return sum(len(projects) for _sector, projects in self.projects)
 
 
 def organization_overview(

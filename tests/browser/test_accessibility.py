@@ -87,3 +87,19 @@ def test_admin_campaign_form(new_page, admin, language):
     response = page.goto(f"/{language}/admin/campaigns/new")
     assert response.status == 200
     _check(page, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/organizations/deir-ez-zor-demo",
+        "/campaigns/medical-support-damascus-countryside",
+        "/updates/kasra-streets-rehabilitation",
+    ],
+)
+def test_the_seeds_pages_with_their_notes_and_labels(new_page, data, language, path):
+    """Unclear periods, the figure's note, the external report's label and note."""
+    if not data.demo_loaded:
+        pytest.skip("the demo content is not installed")
+    _check(_open(new_page, path, language, "desktop"), language)

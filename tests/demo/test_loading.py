@@ -25,7 +25,7 @@ from campaigns.models import (
 from campaigns.payments.ledger import reconcile
 
 MEDICAL = "medical-support-damascus-countryside"
-ZOUR = "zour-civil-initiative"
+DEIR_EZ_ZOR = "deir-ez-zor-demo"
 TABLES = (Organization, Campaign, DonationTier, Chapter, ImpactFigure, Update, Donation)
 
 
@@ -65,6 +65,12 @@ def check_medical_campaign(db):
     campaign = db.session.scalar(select(Campaign).where(Campaign.slug == MEDICAL))
     assert campaign.state == CampaignState.CLOSED
     assert campaign.sector == Sector.HEALTH
+    # The one campaign of the seeds is real; every other demo campaign is an example.
+    assert not campaign.is_example
+    others = db.session.scalars(
+        select(Campaign).where(Campaign.slug != MEDICAL, Campaign.goal_minor.is_not(None))
+    ).all()
+    assert others and all(c.is_example for c in others)
     assert (campaign.currency, campaign.goal_minor) == ("USD", 1_000_000_00)
     assert campaign.raised_minor == 350_000_00
     (opening,) = campaign.donations
@@ -84,15 +90,26 @@ def check_medical_campaign(db):
         figures[44].detail_en
     )
     assert "170 doctors" in figures[740].detail_en
+    # The report's breakdown of the 44 adds up to 45: kept as given, with a note saying so.
+    assert sum(map(int, re.findall(r"\d+", figures[44].detail_en))) == 45
+    assert "45" in figures[44].note_en and "45" in figures[44].note_ar
+    assert all(f.note_en is None for f in campaign.impact_figures if f.value != 44)
 
 
 def check_deir_ez_zor_organization_and_its_projects(db):
-    org = db.session.scalar(select(Organization).where(Organization.slug == ZOUR))
+    org = db.session.scalar(select(Organization).where(Organization.slug == DEIR_EZ_ZOR))
     assert org.founded_on == date(2018, 6, 1)
+    # The report names no organization: the demo's name says it is a demo, in both languages.
+    assert "(demo)" in org.name_en and "للعرض التوضيحي" in org.name_ar
+    assert "Astefir Al-Zour" in org.about_en and "Astefir Al-Zour" in org.about_ar
+    # Its values are the report's three, and no other.
+    values = [re.sub(r"\*\*([^*]+)\*\*.*", r"\1", line[2:]) for line in org.values_en.splitlines()]
+    assert values == ["Independence", "Neutrality", "Not for profit"]
+    assert len(org.values_ar.splitlines()) == 3
     assert org.vision_en and org.vision_ar and org.mission_en and org.mission_ar
     assert org.values_en and org.values_ar
     projects = [c for c in org.campaigns if c.is_completed_project]
-    assert len(projects) >= 8
+    assert len(projects) == 14
     assert {p.sector for p in projects} == {
         Sector.EDUCATION,
         Sector.AGRICULTURE,
@@ -110,8 +127,21 @@ def check_deir_ez_zor_organization_and_its_projects(db):
         (date(2021, 1, 10), date(2021, 4, 10), 30),
         (date(2020, 7, 13), date(2020, 10, 31), 200),
         (None, None, 200),
+        (None, None, None),  # the teacher training: no period, no count
+        (date(2021, 1, 1), date(2021, 12, 31), None),  # "2021/00/19 to 10/12/2021"
+        (date(2023, 1, 1), date(2024, 12, 31), None),  # "27/03/2024 to 15/12/2023"
     ]:
         assert expected in facts
+    unclear = {p.slug for p in projects if p.implemented_precision is DatePrecision.UNCLEAR}
+    assert unclear == {"eight-villages-eastern-deir-ez-zor-2021", "civil-society-dialogue-sessions"}
+    teachers = next(p for p in projects if "teacher" in p.title_en.lower())
+    assert "three phases" in teachers.summary_en and teachers.sector == Sector.EDUCATION
+    villages = next(p for p in projects if p.slug.startswith("eight-villages"))
+    seed_villages = "الطيانة الشنان جمة درنج سويدان الجردي_الشرقي الجرذي_الغربي أبو_حردوب"
+    for village in seed_villages.split():
+        assert village.replace("_", " ") in villages.places_ar
+    dialogue = next(p for p in projects if p.slug == "civil-society-dialogue-sessions")
+    assert "12 civil-society organizations" in dialogue.summary_en
     drainage = next(p for p in projects if p.beneficiaries_reached == 50_000)
     assert "10,000 dunams" in drainage.summary_en and drainage.places_en == "Hajin"
     demolition = next(p for p in projects if p.beneficiaries_reached == 1_700)
@@ -147,6 +177,8 @@ def check_open_campaigns_with_tiers_gifts_and_an_anonymous_donor(db):
 def check_kasra_update_is_aid_and_development(db, client):
     update = db.session.scalar(select(Update).where(Update.slug.contains("kasra")))
     assert update.category == UpdateCategory.AID_DEVELOPMENT
+    assert update.title_en == "Campaign launched to beautify the streets of Kasra, Deir ez Zour"
+    assert update.external_report and update.campaign is None
     assert "Kasra" in update.body_en and "الكسرة" in update.body_ar
     html = client.get(f"/en/updates/{update.slug}").get_data(as_text=True)
     assert "Aid &amp; Development" in html
@@ -177,7 +209,7 @@ def check_demo_pages_render_in_both_languages(db, client):
             "/campaigns/",
             f"/campaigns/{MEDICAL}",
             f"/campaigns/{anonymous.campaign.slug}",
-            f"/organizations/{ZOUR}",
+            f"/organizations/{DEIR_EZ_ZOR}",
             "/organizations/al-seraj",
         ):
             response = client.get(prefix + url)
