@@ -129,9 +129,7 @@ def test_the_reply_to_becomes_the_reply_to_of_receipts(client, db, world, make, 
     assert "your reply goes to Sunrise Relief" in receipt.get_body(("plain",)).get_content()
 
 
-def test_without_a_reply_to_receipts_say_replies_are_not_read(
-    client, db, world, make, smtp_server
-):
+def test_without_a_reply_to_receipts_say_replies_are_not_read(client, db, world, make, smtp_server):
     sign_in(client, world.users["manager"])
     client.post(edit_url(world), data={**VALID, "reply_to_email": "care@sunrise.example.org"})
     assert client.post(edit_url(world), data={**VALID, "reply_to_email": ""}).status_code == 302
