@@ -12,7 +12,7 @@ from campaigns.models import AuditEntry, Frequency, OutboxMessage
 from campaigns.monthly import services
 from campaigns.monthly.links import manage_url
 from campaigns.payments import ledger
-from campaigns.payments.gateways.test import subscription_object, test_event
+from campaigns.payments.gateways import test as test_gateway
 from tests.monthly.conftest import give_monthly
 from tests.monthly.mails import stop_emails
 from tests.stripe_server.events import deliver, event, fixture
@@ -40,6 +40,12 @@ def _deleted_by_stripe(gift) -> dict:
         cancellation_details={"reason": "payment_failed"},
     )
     return event("customer.subscription.deleted", obj)
+
+
+def _ended_by_test_gateway(gift) -> dict:
+    return test_gateway.test_event(
+        "customer.subscription.deleted", test_gateway.subscription_object(gift)
+    )
 
 
 def _ended_audits(db) -> list[AuditEntry]:
@@ -74,7 +80,7 @@ def test_stripe_ends_it_and_the_donor_is_told_once_in_arabic(
 
 def test_with_the_test_gateway_too(client, db, campaign, smtp_server):
     gift = give_monthly(client, db, campaign)
-    ended = test_event("customer.subscription.deleted", subscription_object(gift))
+    ended = _ended_by_test_gateway(gift)
     ledger.record_event("test", ended, json.dumps(ended))
     ledger.record_event("test", ended, json.dumps(ended))
     db.session.commit()
@@ -113,7 +119,7 @@ def test_stopped_here_then_ended_by_stripe_sends_one_email(
 
 def test_a_gift_never_paid_gets_no_goodbye(client, db, campaign, make, smtp_server):
     gift = make.donation(campaign, frequency=Frequency.MONTHLY, subscription_id="sub_never_paid")
-    ended = test_event("customer.subscription.deleted", subscription_object(gift))
+    ended = _ended_by_test_gateway(gift)
     ledger.record_event("test", ended, json.dumps(ended))
     db.session.commit()
     stopped = OutboxMessage.dedupe_key.like("monthly-stopped:%")
