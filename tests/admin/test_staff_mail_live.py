@@ -191,7 +191,7 @@ def test_an_existing_account_accepts_and_an_expired_link_is_refused(live, smtp_s
 
 
 def test_the_saved_reply_to_is_the_reply_to_of_a_receipt(live, smtp_server):
-    live_app, url, organization_id = live
+    _live_app, url, organization_id = live
     manager = _signed_in(url, "boss@example.org", PASSWORD)
     edit = f"{url}/admin/organizations/{organization_id}/edit"
     form = manager.get(edit, timeout=30)
