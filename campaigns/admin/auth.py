@@ -316,8 +316,3 @@ def create_platform_admin(email: str, password: str) -> tuple[User, bool]:
     db.session.flush()
     record("user.create_admin" if created else "user.reset_admin", user, {"email": email})
     return user, created
-
-
-def temporary_password() -> str:
-    """A password to hand over once and change at first sign-in."""
-    return secrets.token_urlsafe(12)

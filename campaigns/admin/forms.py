@@ -426,6 +426,16 @@ class OrganizationForm(FlaskForm):
         description=_l("Shown to donors, who write here with questions about their gifts."),
         render_kw={"type": "email", "autocomplete": "off"},
     )
+    reply_to_email = StringField(
+        _l("Reply-To for emails"),
+        validators=[Optional(), Email(), Length(max=254)],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        description=_l(
+            "Receipts and other emails to donors say that replies go here. Left empty, "
+            "they say replies are not read."
+        ),
+        render_kw={"type": "email", "autocomplete": "off"},
+    )
     phone = StringField(
         _l("Phone"),
         validators=[Optional(), Length(max=40)],

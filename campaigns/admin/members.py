@@ -1,18 +1,21 @@
 """Who works for an organization in the console, and in which role.
 
 Nobody joins an organization without saying yes: a manager invites an email, and the
-account accepts or declines the invitation in its own console. The manager's answer is
-the same whether the account existed or not (the same page, the same temporary password
-box, the same audit entry, about the same time), so the form cannot be used to find out
-who has an account here.
+account accepts or declines the invitation through the link emailed to it
+(:mod:`campaigns.admin.invitation_links`) or in its own console. The manager's answer is
+the same whether the account existed or not (the same page, the same email, the same
+audit entry, about the same time), so the form cannot be used to find out who has an
+account here.
 """
 
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from campaigns.admin.auth import normalize_email, set_password, temporary_password
+from campaigns.admin.auth import normalize_email, set_password
 from campaigns.audit import record
 from campaigns.catalog import ContentError
 from campaigns.extensions import db
@@ -57,19 +60,17 @@ def add_member(
     role: str,
     name: str | None = None,
     invited_by: User | None = None,
-) -> tuple[Invitation, str]:
+) -> Invitation:
     """Invite ``email`` to a role here, opening an account for it if there is none.
 
-    Returns the invitation and a temporary password to hand over once. A new account
-    gets it (to be changed at first sign-in); for an existing account it opens nothing,
-    and its owner signs in with their own password. Hashing it either way keeps the
-    two answers equally slow.
+    A new account gets a random password that nobody knows and is marked as having no
+    password of its own: its owner chooses one through the emailed link. Hashing that
+    password for an existing account too keeps the two answers equally slow.
     """
     email = normalize_email(email)
     role = _role(role)
     user = db.session.scalars(select(User).where(User.email == email)).first()
-    password = temporary_password()
-    password_hash = hash_password(password)
+    password_hash = hash_password(secrets.token_urlsafe(32))
     if user is None:
         user = User(
             email=email,
@@ -93,7 +94,7 @@ def add_member(
     db.session.add(invitation)
     db.session.flush()
     record("member.invite", organization, {"email": email, "role": role.value})
-    return invitation, password
+    return invitation
 
 
 def _invitation(user: User, organization: Organization) -> Invitation | None:

@@ -9,12 +9,14 @@ from campaigns.audit import record
 from campaigns.catalog import ContentError
 from campaigns.catalog.rules import parse_chapter_date
 from campaigns.extensions import db
+from campaigns.mail.compose import is_address
 from campaigns.models import DatePrecision, Organization
 
 TEXT_FIELDS = (
     "name_en", "name_ar", "place_en", "place_ar", "vision_en", "vision_ar",
     "mission_en", "mission_ar", "values_en", "values_ar", "about_en", "about_ar",
     *organization_profile.PROFILE_FIELDS, "receipt_statement_en", "receipt_statement_ar",
+    "reply_to_email",
 )  # fmt: skip
 
 
@@ -32,6 +34,8 @@ def save_organization(organization: Organization | None, data: dict) -> Organiza
     if not values["name_en"]:
         errors["name_en"] = _("An English name is required.")
     errors.update(organization_profile.profile_errors(values))
+    if (reply_to := values["reply_to_email"]) and not _plain_address(reply_to):
+        errors["reply_to_email"] = _("Enter an email address, such as care@example.org.")
     founded_on = None
     if (data.get("founded_on") or "").strip():
         try:
@@ -60,6 +64,17 @@ def save_organization(organization: Organization | None, data: dict) -> Organiza
     db.session.flush()
     record("organization.create" if creating else "organization.edit", organization, {"slug": slug})
     return organization
+
+
+def _plain_address(text: str) -> bool:
+    """Whether ``text`` is one email address alone (no display name), as a Reply-To takes it."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return is_address(text) and "<" not in text
 
 
 def set_logo(organization: Organization, stream) -> None:

@@ -48,8 +48,8 @@ class User(UserMixin, TimestampMixin, Model):
     #: Carried in every session and compared on each request: raising it ends every
     #: session signed in before (sign-out, a new password, "sign out everywhere").
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    #: Set for a temporary password handed over by a manager: the console stays closed
-    #: until its owner chooses their own.
+    #: Set for an account opened by an invitation, whose password nobody knows: its owner
+    #: chooses one through the invitation's link (or a password reset).
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(

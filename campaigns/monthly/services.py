@@ -28,6 +28,9 @@ from campaigns.timeutil import as_utc
 
 log = logging.getLogger(__name__)
 
+#: Session key naming the gift being stopped here, while its gateway is asked to.
+_STOPPING_HERE = "monthly.stopping_here"
+
 
 class GiftState(enum.StrEnum):
     #: The first payment has not been confirmed (or failed): nothing renews yet.
@@ -124,7 +127,12 @@ def stop(donation: Donation, *, staff: User | None = None) -> bool:
     if state_of(gift) in (GiftState.STOPPED, GiftState.STOPPING):
         return False
     _check_changeable(gift)
-    gateway_for(gift.source).cancel_subscription(gift)
+    # The test gateway's event arrives within the call: it is this stop, not the gateway's.
+    db.session.info[_STOPPING_HERE] = gift.id
+    try:
+        gateway_for(gift.source).cancel_subscription(gift)
+    finally:
+        db.session.info.pop(_STOPPING_HERE, None)
     db.session.refresh(gift)
     if gift.subscription_ended_at is None:
         gift.stop_requested_at = utcnow()
@@ -138,6 +146,24 @@ def stop(donation: Donation, *, staff: User | None = None) -> bool:
     db.session.flush()
     log.info("Monthly gift %s stopped by %s", gift.id, "staff" if staff else "the donor")
     return True
+
+
+def subscription_ended(gift: Donation) -> None:
+    """The gateway's ``customer.subscription.deleted`` ended this gift's subscription.
+
+    Called by the ledger once, when the gift is first marked stopped. When nobody stopped it
+    here (Stripe ends a subscription whose payments keep failing, or someone cancelled it in
+    Stripe's dashboard), the audit log says so; either way the donor gets the stop email,
+    the same one as after stopping it here, and only once (its dedupe key). Only flushes.
+    """
+    if gift.parent_id is not None or gift.frequency != Frequency.MONTHLY:
+        return
+    if gift.status not in PAID:
+        return  # it never started: there is no monthly gift to say goodbye to
+    if gift.stop_requested_at is None and db.session.info.get(_STOPPING_HERE) != gift.id:
+        audit.record("donation.monthly_ended", gift, {"by": "gateway"}, user=None)
+        log.info("Monthly gift %s ended by its gateway", gift.id)
+    _tell_donor_stopped(gift)
 
 
 def change_amount(donation: Donation, amount_minor: int) -> bool:

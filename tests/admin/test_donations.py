@@ -303,21 +303,21 @@ def test_manager_invites_an_existing_account(client, db, manager):
     assert db.session.query(AuditEntry).filter_by(action="member.invite").count() == 1
 
 
-def test_manager_creates_an_account_with_a_temporary_password(client, db, manager):
+def test_manager_opens_an_account_and_emails_its_invitation(client, db, manager, smtp_server):
     url = f"/admin/organizations/{manager.org}/members"
     response = client.post(url, data={"email": "new@example.org", "role": "manager"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "temporary password" in page
-    password = page.split('<code class="secret" dir="ltr">')[1].split("</code>")[0]
+    assert "temporary password" not in page
+    assert "was emailed to" in page
     user = db.session.query(User).filter_by(email="new@example.org").one()
-    from campaigns.security import verify_password
-
-    assert verify_password(user.password_hash, password)
     assert not user.is_platform_admin
     assert user.must_change_password
     invitation = db.session.query(Invitation).one()
     assert (invitation.user_id, invitation.role) == (user.id, Role.MANAGER)
+    [message] = smtp_server.messages
+    assert message["To"] == "new@example.org"
+    assert "/admin/join/" in message.get_body(("plain",)).get_content()
 
 
 def test_adding_someone_twice_is_refused(client, db, manager):

@@ -1,6 +1,6 @@
 """Invitations: nobody joins an organization without accepting, and the manager who
-invites cannot tell existing accounts from new ones. Temporary passwords open nothing
-but the page that replaces them."""
+invites cannot tell existing accounts from new ones. The invitation is emailed, with a
+link that works once: a new account chooses its password there."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import re
 
 import pytest
 
-from campaigns.models import AuditEntry, Membership, Role, User
+from campaigns.admin import invitation_links
+from campaigns.models import AuditEntry, Membership, Organization, Role, User
 from campaigns.models.user import Invitation
 from tests.admin.world import build_world, console, request, sign_in
+from tests.factories import PASSWORD
 
 
 @pytest.fixture
@@ -26,15 +28,11 @@ def invite(client, world, email, role="editor", **extra):
     return client.post(url, data={"email": email, "role": role, **extra})
 
 
-def temporary_password(page: str) -> str:
-    return page.split('<code class="secret" dir="ltr">')[1].split("</code>")[0]
-
-
 def answer_page(response, email: str) -> str:
-    """The page without what must differ: the address typed, the one-time password, the
-    per-response tokens and the invitation's row number."""
+    """The page without what must differ: the address typed, the per-response tokens and
+    the invitation's row number."""
     page = response.get_data(as_text=True)
-    page = page.replace(temporary_password(page), "PASSWORD").replace(email, "EMAIL")
+    page = page.replace(email, "EMAIL")
     page = re.sub(r"/invitations/\d+/", "/invitations/N/", page)
     return re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "TOKEN", page)
 
@@ -44,7 +42,20 @@ def invitations_of(db, email):
     return [i for i in db.session.query(Invitation) if i.user.email == email]
 
 
-def test_the_answer_does_not_tell_existing_accounts_from_new_ones(client, db, world):
+def join_link(message) -> str:
+    """The path of the join link in an invitation email's text part."""
+    text = message.get_body(("plain",)).get_content()
+    [link] = re.findall(r"http://localhost(\S*/admin/join/\S+)", text)
+    return link
+
+
+def email_text(message, email: str) -> str:
+    """An email's text without what must differ: the address and the link's token."""
+    text = message.get_body(("plain",)).get_content().replace(email, "EMAIL")
+    return re.sub(r"/admin/join/\S+", "/admin/join/TOKEN", text)
+
+
+def test_the_answer_does_not_tell_existing_accounts_from_new_ones(client, db, world, smtp_server):
     sign_in(client, world.users["manager"])
     new = invite(client, world, "newcomer@example.org")
     invitation = invitations_of(db, "newcomer@example.org")[0]
@@ -53,6 +64,11 @@ def test_the_answer_does_not_tell_existing_accounts_from_new_ones(client, db, wo
     existing = invite(client, world, "outsider@example.org")
     assert new.status_code == existing.status_code == 200
     assert answer_page(new, "newcomer@example.org") == answer_page(existing, "outsider@example.org")
+    assert "was emailed to" in new.get_data(as_text=True)
+    first, second = smtp_server.messages
+    assert (first["To"], second["To"]) == ("newcomer@example.org", "outsider@example.org")
+    assert first["Subject"] == second["Subject"]
+    assert email_text(first, "newcomer@example.org") == email_text(second, "outsider@example.org")
     entries = db.session.query(AuditEntry).filter_by(action="member.invite").all()
     details = [json.loads(e.detail) for e in entries]
     assert [d.pop("email") for d in details] == ["newcomer@example.org", "outsider@example.org"]
@@ -158,50 +174,127 @@ def test_an_editor_cannot_invite(client, db, world):
     assert invitations_of(db, "nobody@example.org") == []
 
 
-# Temporary passwords ---------------------------------------------------------------------
+# The emailed link ------------------------------------------------------------------------
 
 
-def test_a_temporary_password_opens_only_the_password_page(app, client, db, world):
+def test_the_invitation_is_emailed_in_the_managers_language(client, db, world, smtp_server):
     sign_in(client, world.users["manager"])
-    password = temporary_password(invite(client, world, "newcomer@example.org").get_data(True))
+    url = f"/ar/admin/organizations/{world.org}/members"
+    response = client.post(url, data={"email": "newcomer@example.org", "role": "manager"})
+    assert response.status_code == 200
+    assert "أُرسلت بالبريد" in response.get_data(as_text=True)
+    [message] = smtp_server.messages
+    assert message["To"] == "newcomer@example.org"
+    assert "انضمّ إلى" in message["Subject"]
+    organization = db.session.get(Organization, world.org)
+    assert message["From"].addresses[0].display_name == organization.name_ar
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "مدير" in text and "7 أيام" in text
+    assert 'dir="rtl"' in html and "<script" not in html
+    assert join_link(message).startswith("/ar/admin/join/")
+    assert join_link(message) in html
+
+
+def test_a_new_account_chooses_its_password_through_the_link_once(
+    app, client, db, world, smtp_server
+):
+    sign_in(client, world.users["manager"])
+    invite(client, world, "newcomer@example.org", role="manager")
+    link = join_link(smtp_server.messages[0])
     newcomer = app.test_client()
-    data = {"email": "newcomer@example.org", "password": password}
-    assert request(newcomer, "POST", "/admin/login", data=data).status_code == 302
-    for url in ("/admin/", "/admin/campaigns/", "/admin/invitations/"):
-        response = request(newcomer, "GET", url)
-        assert response.status_code == 302, url
-        assert response.headers["Location"].endswith("/admin/account/password")
-    page = request(newcomer, "GET", "/admin/account/password", follow_redirects=True)
-    text = page.get_data(as_text=True)
-    assert "Choose your own password before you continue." in text
-    assert "You signed in with a temporary password." in text
-    same = {"current_password": password, "new_password": password, "confirm": password}
-    response = request(newcomer, "POST", "/admin/account/password", data=same)
-    assert response.status_code == 422
-    assert "Choose a password other than the current one." in response.get_data(as_text=True)
-    assert console(newcomer) == 302
+    page = request(newcomer, "GET", link)
+    assert page.status_code == 200
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert "Set my password and join" in page.get_data(as_text=True)
+    short = {"new_password": "short", "confirm": "short"}
+    assert request(newcomer, "POST", link, data=short).status_code == 422
+    assert len(invitations_of(db, "newcomer@example.org")) == 1
     own = "my very own password"
-    mine = {"current_password": password, "new_password": own, "confirm": own}
-    response = request(newcomer, "POST", "/admin/account/password", data=mine)
-    assert response.headers["Location"].endswith("/admin/invitations/")
+    done = request(newcomer, "POST", link, data={"new_password": own, "confirm": own})
+    assert done.status_code == 303
+    assert done.headers["Location"].endswith("/admin/login")
+    assert invitations_of(db, "newcomer@example.org") == []
+    user = db.session.query(User).filter_by(email="newcomer@example.org").one()
+    assert not user.must_change_password
+    [membership] = user.memberships
+    assert (membership.organization_id, membership.role) == (world.org, Role.MANAGER)
+    data = {"email": "newcomer@example.org", "password": own}
+    assert request(newcomer, "POST", "/admin/login", data=data).status_code == 302
     assert console(newcomer) == 200
-    db.session.expire_all()
-    assert (
-        not db.session.query(User)
-        .filter_by(email="newcomer@example.org")
-        .one()
-        .must_change_password
-    )
+    again = request(newcomer, "POST", link, data={"new_password": "x" * 12, "confirm": "x" * 12})
+    assert again.status_code == 404
+    assert "This invitation link does not work" in again.get_data(as_text=True)
 
 
-def test_an_account_with_a_temporary_password_can_sign_out(app, client, db, world):
+def test_a_new_account_has_no_password_anybody_knows(app, client, db, world, smtp_server):
     sign_in(client, world.users["manager"])
-    password = temporary_password(invite(client, world, "newcomer@example.org").get_data(True))
+    invite(client, world, "newcomer@example.org")
+    user = db.session.query(User).filter_by(email="newcomer@example.org").one()
+    assert user.must_change_password
+    page = "\n".join(m.get_body(("plain",)).get_content() for m in smtp_server.messages)
+    assert "password:" not in page.lower()
     newcomer = app.test_client()
-    data = {"email": "newcomer@example.org", "password": password}
-    request(newcomer, "POST", "/admin/login", data=data)
-    response = request(newcomer, "POST", "/admin/logout")
-    assert response.headers["Location"].endswith("/admin/login")
+    for password in ("", PASSWORD, "temporary"):
+        data = {"email": "newcomer@example.org", "password": password}
+        assert request(newcomer, "POST", "/admin/login", data=data).status_code != 302
+    assert console(newcomer) == 302
+
+
+def test_an_existing_account_accepts_through_the_link(app, client, db, world, smtp_server):
+    sign_in(client, world.users["manager"])
+    invite(client, world, "outsider@example.org", role="editor")
+    link = join_link(smtp_server.messages[0])
+    visitor = app.test_client()
+    page = request(visitor, "GET", link).get_data(as_text=True)
+    assert "Set my password" not in page and "Accept" in page
+    assert request(visitor, "POST", link).status_code == 303
+    membership = (
+        db.session.query(Membership)
+        .filter_by(organization_id=world.org, user_id=world.users["outsider"])
+        .one()
+    )
+    assert membership.role is Role.EDITOR
+    from campaigns.security import verify_password
+
+    outsider = db.session.get(User, world.users["outsider"])
+    db.session.refresh(outsider)
+    assert verify_password(outsider.password_hash, PASSWORD)
+    assert request(visitor, "POST", link).status_code == 404
+
+
+def test_declining_through_the_link_uses_it_up(app, client, db, world, smtp_server):
+    sign_in(client, world.users["manager"])
+    invite(client, world, "nobody@example.org")
+    link = join_link(smtp_server.messages[0])
+    visitor = app.test_client()
+    assert request(visitor, "POST", link + "/decline").status_code == 303
+    assert invitations_of(db, "nobody@example.org") == []
+    assert db.session.query(Membership).filter_by(user_id=world.users["nobody"]).count() == 0
+    assert db.session.query(AuditEntry).filter_by(action="member.decline").count() == 1
+    assert request(visitor, "GET", link).status_code == 404
+    assert request(visitor, "POST", link).status_code == 404
+
+
+def test_expired_tampered_and_withdrawn_links_are_refused(client, db, world, smtp_server):
+    sign_in(client, world.users["manager"])
+    invite(client, world, "nobody@example.org")
+    invitation = invitations_of(db, "nobody@example.org")[0]
+    token = invitation_links.make_token(invitation)
+    assert invitation_links.invitation_for(token) == invitation
+    assert invitation_links.invitation_for(token, max_age_seconds=-1) is None
+    assert invitation_links.invitation_for(token[:-2] + "xy") is None
+    assert invitation_links.invitation_for("not-a-token") is None
+    assert client.get(f"/admin/join/{token}x").status_code == 404
+    withdraw = f"/admin/organizations/{world.org}/invitations/{invitation.id}/withdraw"
+    client.post(withdraw)
+    # Invited again: a new invitation, and the first link stays dead.
+    invite(client, world, "nobody@example.org")
+    assert len(invitations_of(db, "nobody@example.org")) == 1
+    response = client.get(f"/admin/join/{token}")
+    assert response.status_code == 404
+    assert "the invitation was withdrawn" in response.get_data(as_text=True)
+    assert client.get(join_link(smtp_server.messages[-1])).status_code == 200
 
 
 def test_an_existing_account_keeps_its_password(client, db, world):
@@ -211,7 +304,6 @@ def test_an_existing_account_keeps_its_password(client, db, world):
     db.session.refresh(outsider)
     assert not outsider.must_change_password
     from campaigns.security import verify_password
-    from tests.factories import PASSWORD
 
     assert verify_password(outsider.password_hash, PASSWORD)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from campaigns.models import Organization
+from campaigns.models import DonationSource, Organization
 from tests.admin.world import fresh, sign_in
+from tests.stripe_server.events import deliver, session_event
 
 VALID = {
     "name_en": "Sunrise Relief",
@@ -108,3 +109,56 @@ def test_no_one_edits_another_organizations_profile(client, db, world):
     response = client.post(edit_url(world), data=VALID)
     assert response.status_code == 404
     assert fresh(db, Organization, world.org).website is None
+
+
+def test_the_reply_to_becomes_the_reply_to_of_receipts(client, db, world, make, smtp_server):
+    sign_in(client, world.users["manager"])
+    form = client.get(edit_url(world)).get_data(as_text=True)
+    assert 'name="reply_to_email"' in form
+    data = {**VALID, "reply_to_email": "Care@Sunrise.example.org "}
+    assert client.post(edit_url(world), data=data).status_code == 302
+    org = fresh(db, Organization, world.org)
+    assert org.reply_to_email == "Care@Sunrise.example.org"
+    assert 'value="Care@Sunrise.example.org"' in client.get(edit_url(world)).get_data(True)
+
+    campaign = make.campaign(organization=org, slug="reply-to-clinic")
+    gift = make.donation(campaign, amount_minor=2500, source=DonationSource.STRIPE)
+    assert deliver(client, session_event("checkout.session.completed", gift)).status_code == 200
+    [receipt] = smtp_server.messages
+    assert receipt["Reply-To"] == "Care@Sunrise.example.org"
+    assert "your reply goes to Sunrise Relief" in receipt.get_body(("plain",)).get_content()
+
+
+def test_without_a_reply_to_receipts_say_replies_are_not_read(client, db, world, make, smtp_server):
+    sign_in(client, world.users["manager"])
+    client.post(edit_url(world), data={**VALID, "reply_to_email": "care@sunrise.example.org"})
+    assert client.post(edit_url(world), data={**VALID, "reply_to_email": ""}).status_code == 302
+    org = fresh(db, Organization, world.org)
+    assert org.reply_to_email is None
+    campaign = make.campaign(organization=org, slug="no-reply-clinic")
+    gift = make.donation(campaign, amount_minor=2500, source=DonationSource.STRIPE)
+    deliver(client, session_event("checkout.session.completed", gift))
+    [receipt] = smtp_server.messages
+    assert receipt["Reply-To"] is None
+    assert "replies are not read" in receipt.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize(
+    "value", ["care at sunrise", "Care <care@sunrise.example.org>", "a@b@c.org", "care@"]
+)
+def test_a_reply_to_that_is_not_one_address_is_refused(client, db, world, value):
+    sign_in(client, world.users["manager"])
+    response = client.post(edit_url(world), data={**VALID, "reply_to_email": value})
+    assert response.status_code == 422
+    assert 'id="reply_to_email-error"' in response.get_data(as_text=True)
+    assert fresh(db, Organization, world.org).reply_to_email is None
+
+
+def test_the_service_refuses_a_bad_reply_to_too(db, world):
+    from campaigns.admin.organizations import save_organization
+    from campaigns.catalog import ContentError
+
+    org = db.session.get(Organization, world.org)
+    with pytest.raises(ContentError) as refused:
+        save_organization(org, {**VALID, "reply_to_email": "Care <care@sunrise.example.org>"})
+    assert "reply_to_email" in refused.value.errors

@@ -27,6 +27,7 @@ from campaigns import create_app
 from campaigns.extensions import db
 from tests.browser import site
 from tests.browser.helpers import SCREENSHOTS
+from tests.mail_server import SMTPServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -97,8 +98,18 @@ class _ErrorLog(logging.Handler):
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory):
-    """The app the browser talks to, on its own SQLite file, with demo and journey data."""
+def mail_server() -> Iterator[SMTPServer]:
+    """A real SMTP server on loopback that receives every email the live site sends."""
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory, mail_server):
+    """The app the browser talks to, on its own SQLite file, with demo and journey data;
+    its email goes to :func:`mail_server`."""
     folder = tmp_path_factory.mktemp("browser-site")
     app = create_app(
         {
@@ -112,6 +123,7 @@ def live_app(tmp_path_factory):
             "SERVER_NAME": None,
             "PUBLIC_URL": None,
             "SESSION_COOKIE_SECURE": False,
+            **mail_server.app_settings,
         }
     )
     with app.app_context():

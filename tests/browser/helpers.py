@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -184,3 +185,24 @@ def submit_donate_form(page) -> None:
 def pay_on_test_gateway(page) -> None:
     with page.expect_navigation():
         page.locator('form:has(input[name="action"][value="pay"]) [type="submit"]').click()
+
+
+def received_email(mail_server, to: str, subject: str, timeout: float = 15.0):
+    """The first email to ``to`` whose subject contains ``subject``, once it has arrived."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for message in list(mail_server.messages):
+            if message["To"] == to and subject in str(message["Subject"]):
+                return message
+        if time.monotonic() > deadline:
+            seen = [(m["To"], m["Subject"]) for m in mail_server.messages]
+            raise AssertionError(f"no email to {to} about {subject!r}; received {seen}")
+        time.sleep(0.1)
+
+
+def email_link(message, pattern: str) -> str:
+    """The one link of the email's text part that matches ``pattern``, also in its HTML."""
+    text = message.get_body(("plain",)).get_content()
+    [link] = re.findall(pattern + r"\S*", text)
+    assert link in message.get_body(("html",)).get_content()
+    return link

@@ -7,6 +7,7 @@ from campaigns.admin.views import (  # noqa: F401 - routes register on import
     dashboard,
     donations,
     donor_data,
+    join,
     members,
     moderation,
     monthly,

@@ -109,7 +109,7 @@ def reset_password(token: str):
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """Change one's own password, for example the temporary one given on joining."""
+    """Change one's own password."""
     form = PasswordForm()
     errors: list[str] = []
     if form.validate_on_submit():
@@ -148,20 +148,3 @@ def end_other_sessions():
     auth.end_other_sessions(current_user)
     flash(_("Every other session of your account has been signed out."), "success")
     return redirect(url_for("admin.change_password"))
-
-
-#: What an account with a temporary password may still reach.
-_BEFORE_OWN_PASSWORD = frozenset({"admin.change_password", "admin.logout", "admin.login"})
-
-
-@bp.before_request
-def own_password_first():
-    """A temporary password opens only the page that replaces it."""
-    if (
-        current_user.is_authenticated
-        and current_user.must_change_password
-        and request.endpoint not in _BEFORE_OWN_PASSWORD
-    ):
-        flash(_("Choose your own password before you continue."), "info")
-        return redirect(url_for("admin.change_password"))
-    return None

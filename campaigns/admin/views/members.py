@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from campaigns.admin import access, bp, members, organizations
+from campaigns.admin import access, bp, invitation_links, members, organizations
 from campaigns.admin.access import Ability
 from campaigns.admin.forms import (
     ORGANIZATION_BILINGUAL,
@@ -19,7 +19,7 @@ from campaigns.admin.forms import (
     OrganizationForm,
 )
 from campaigns.admin.views.support import attempt, wants_preview
-from campaigns.i18n import localized
+from campaigns.i18n import current_language, localized
 from campaigns.models import Organization
 
 
@@ -91,33 +91,32 @@ def organization_logo(organization_id: int):
 @bp.route("/organizations/<int:organization_id>/members", methods=["GET", "POST"])
 @access.require(Ability.MONEY)
 def member_list(organization_id: int):
-    """Members, their roles and open invitations; the form invites an email, with the
-    same answer whether or not it has an account."""
+    """Members, their roles and open invitations; the form emails an invitation, with the
+    same answer whether or not the address has an account."""
     organization = access.organization_or_404(organization_id, Ability.MONEY)
     form = MemberAddForm()
     errors: list[str] = []
-    new_password = None
     invited = None
     if form.validate_on_submit():
         outcome = attempt(
             form,
-            members.add_member,
+            invitation_links.invite,
             organization,
             form.email.data,
             form.role.data,
             form.name.data,
             current_user,
+            current_language(),
         )
         errors = outcome.errors
         if not outcome.refused:
-            invited, new_password = outcome.value
-            # The temporary password is shown once, on this page, and never stored in clear.
+            invited = outcome.value
             form = MemberAddForm(formdata=None)
     status = 422 if request.method == "POST" and (form.errors or errors) else 200
-    return _members_page(organization, form, errors, invited, new_password), status
+    return _members_page(organization, form, errors, invited), status
 
 
-def _members_page(organization, form, errors, invited, new_password):
+def _members_page(organization, form, errors, invited):
     return render_template(
         "admin/members.html",
         organization=organization,
@@ -126,7 +125,7 @@ def _members_page(organization, form, errors, invited, new_password):
         form=form,
         errors=errors,
         invited=invited,
-        new_password=new_password,
+        invitation_days=invitation_links.max_age() // (24 * 60 * 60),
         button=ButtonForm(),
         role_names=ROLE_NAMES,
     )

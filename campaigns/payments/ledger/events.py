@@ -327,7 +327,16 @@ def _settle(donation: Donation, reading: Reading, row: PaymentEvent) -> tuple[st
         if taken is None:
             links["invoice_id"] = invoice
     changed = _converge(donation, reading, row, links)
+    if "subscription_ended_at" in links:
+        _subscription_ended(donation)
     return (f"applied: {donation.status}" if changed else "no change"), linked
+
+
+def _subscription_ended(donation: Donation) -> None:
+    """A monthly gift's subscription just ended, whoever ended it: the donor is told."""
+    from campaigns.monthly.services import subscription_ended
+
+    subscription_ended(donation)
 
 
 def _converge(
