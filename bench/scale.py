@@ -184,9 +184,9 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn with two sync workers serving ``bench/scale_server.py``."""
+    """gunicorn with two workers serving ``bench/scale_server.py``."""
 
-    def __init__(self, database_url: str, *, cache: bool, timeout: int):
+    def __init__(self, database_url: str, *, cache: bool, timeout: int, worker_class: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -200,7 +200,8 @@ class Server:
             env.pop(name, None)
         if not cache:
             env["CACHE_TYPE"] = "NullCache"
-        command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout",
+        command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class",
+                   worker_class, "--timeout",
                    str(timeout), "--bind", f"127.0.0.1:{self.port}", "--log-level",
                    "warning", "--pythonpath", str(ROOT / "bench"), "scale_server:app"]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=ROOT, env=env)
@@ -322,12 +323,15 @@ def export(browser: requests.Session, server: Server) -> tuple[int, float, int, 
 # The run --------------------------------------------------------------------------------
 
 
-def measure(database_url: str, donations: int, seconds: int, timeout: int) -> list[tuple]:
+def measure(database_url: str, donations: int, args: argparse.Namespace) -> list[tuple]:
     rows: list[tuple] = []
-    server = Server(database_url, cache=True, timeout=timeout)
+    seconds = args.seconds
+    served = {"timeout": args.timeout, "worker_class": args.worker_class}
+    server = Server(database_url, cache=True, **served)
     try:
         baseline = server.memory("VmRSS")
-        print(f"gunicorn up on {server.url}; worker memory at start {baseline} MB")
+        print(f"gunicorn ({args.worker_class}, 2 workers) on {server.url};"
+              f" worker memory at start {baseline} MB")  # fmt: skip
         page = f"{server.url}/campaigns/{SLUG}"
         if shutil.which("wrk"):
             campaign_rps = wrk(page, seconds)
@@ -368,7 +372,7 @@ def measure(database_url: str, donations: int, seconds: int, timeout: int) -> li
     finally:
         server.stop()
 
-    fresh = Server(database_url, cache=False, timeout=timeout)
+    fresh = Server(database_url, cache=False, **served)
     try:
         visitor = requests.Session()
         full = median_ms(lambda: visitor.get(f"{fresh.url}/campaigns/{SLUG}", timeout=60))
@@ -387,7 +391,13 @@ def main() -> int:
         "--audit", type=int, default=None, help="audit entries (N / 10, at least 60,000)"
     )
     parser.add_argument("--seconds", type=int, default=15, help="each wrk run")
-    parser.add_argument("--timeout", type=int, default=600, help="gunicorn's worker timeout")
+    parser.add_argument("--timeout", type=int, default=30, help="gunicorn's worker timeout")
+    parser.add_argument(
+        "--worker-class",
+        default="gthread",
+        help="gunicorn's worker class: gthread (as in production) or sync, whose workers are "
+        "killed by --timeout during a long export",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", metavar="NAME", help="measure this seeded database again")
     parser.add_argument(
@@ -406,7 +416,7 @@ def main() -> int:
             with admin.connect() as conn:
                 conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
             seed(database_url, args.donations, args.audit or max(args.donations // 10, 60_000))
-        rows = measure(database_url, args.donations, args.seconds, args.timeout)
+        rows = measure(database_url, args.donations, args)
         width = max(len(row[0]) for row in rows)
         print()
         print(f"{'figure':<{width}}  measured  |  must reach")

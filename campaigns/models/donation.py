@@ -164,6 +164,17 @@ _gift_time = func.coalesce(Donation.succeeded_at, Donation.created_at)
 Index("ix_donations_gift_time", _gift_time, Donation.id)
 Index("ix_donations_campaign_gift_time", Donation.campaign_id, _gift_time, Donation.id)
 Index("ix_donations_status_gift_time", Donation.status, _gift_time, Donation.id)
+# The console's search for a name, email or reference anywhere in them: trigrams on
+# PostgreSQL (the ``pg_trgm`` extension), so a search does not read every donation.
+_TRIGRAMS = "gin_trgm_ops"
+Index(
+    "ix_donations_search",
+    func.lower(Donation.donor_name).label("name"),
+    func.lower(Donation.donor_email).label("email"),
+    func.lower(Donation.reference).label("reference"),
+    postgresql_using="gin",
+    postgresql_ops={"name": _TRIGRAMS, "email": _TRIGRAMS, "reference": _TRIGRAMS},
+)
 Index(
     "ix_donations_campaign_recent",
     Donation.campaign_id,
