@@ -68,10 +68,11 @@ def page_number(args: Mapping) -> int:
 # ``<microseconds since 1970>-<id>``, the sort moment and id of the row next to the page,
 # so page 500 costs the database what page 1 does.
 
-#: The latest moment a cursor may name (the year 9999), in microseconds since 1970.
-_MAX_MICROS = 253_402_300_799_999_999
-_CURSOR = re.compile(r"(-?\d{1,18})-(\d{1,10})")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: The moments a cursor may name (the years 1 to 9999), in microseconds since 1970.
+_MIN_MICROS = (datetime(1, 1, 2, tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
+_MAX_MICROS = (datetime(9999, 12, 30, tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
+_CURSOR = re.compile(r"(-?\d{1,18})-(\d{1,10})")
 
 #: The two directions a keyset page can be asked for, as they appear in the address bar.
 OLDER = "older"
@@ -96,7 +97,7 @@ class Cursor:
         if not match:
             raise ValueError(f"not a cursor: {text!r}")
         micros = int(match.group(1))
-        if not -_MAX_MICROS <= micros <= _MAX_MICROS:
+        if not _MIN_MICROS <= micros <= _MAX_MICROS:
             raise ValueError(f"not a cursor: {text!r}")
         return cls(_EPOCH + timedelta(microseconds=micros), record_id(match.group(2)))
 
