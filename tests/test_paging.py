@@ -4,10 +4,13 @@ past the column's type, so the bounds are checked before any query."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from flask import g
 
-from campaigns.paging import MAX_ID, MAX_PAGE
+from campaigns.paging import MAX_ID, MAX_PAGE, Cursor
+from campaigns.timeutil import as_utc
 
 HUGE = "99999999999999999999"
 PASSWORD = "correct horse battery"
@@ -44,10 +47,49 @@ def test_a_page_beyond_any_list_is_a_json_404_in_the_api(client, db):
     assert client.get("/api/v1/campaigns", query_string={"page": MAX_PAGE}).status_code == 200
 
 
-def test_a_page_beyond_any_list_is_404_in_the_admin_lists(client, admin):
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"older": HUGE},
+        {"older": "abc"},
+        {"newer": "1-" + HUGE},
+        {"older": f"1-{MAX_ID + 1}"},
+        {"older": "1-0"},
+        {"newer": "9" * 18 + "-1"},
+        {"newer": "-253402300799999999-1"},
+        {"older": "253402300799999999-1"},
+        {"older": "1733000000000000"},
+        {"older": "1733000000000000-5-6"},
+        {"older": "1733000000000000-5", "newer": "1733000000000000-5"},
+    ],
+)
+def test_a_cursor_no_page_wrote_is_a_400_in_the_admin_lists(client, admin, args):
     for path in ("/admin/donations/", "/admin/audit/"):
-        assert client.get(path, query_string={"page": HUGE}).status_code == 404, path
-        assert client.get(path, query_string={"page": "2"}).status_code == 200, path
+        response = client.get(path, query_string=args)
+        assert response.status_code == 400, (path, args)
+        assert "<h1" in response.get_data(as_text=True)
+
+
+def test_the_admin_lists_read_cursors_not_page_numbers(client, admin):
+    for path in ("/admin/donations/", "/admin/audit/"):
+        assert client.get(path, query_string={"page": HUGE}).status_code == 200, path
+        assert client.get(path, query_string={"older": "1733000000000000-5"}).status_code == 200
+        assert client.get(path, query_string={"newer": "-5-5"}).status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 12, 1, 10, 30, 15, 123456, tzinfo=UTC),
+        datetime(1969, 7, 20, 20, 17, 40, tzinfo=UTC),
+        datetime(2026, 12, 1, 10, 30),  # as SQLite hands it back: naive, UTC
+    ],
+)
+def test_a_cursor_reads_back_what_it_wrote(moment):
+    cursor = Cursor(moment, 42)
+    again = Cursor.parse(cursor.token())
+    assert again.id == 42
+    assert again.at == as_utc(moment)
 
 
 def test_an_id_beyond_the_id_columns_is_404(client, admin):

@@ -8,6 +8,7 @@ payments ledger and gateway, the only code allowed to.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import logging
 import re
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, contains_eager
 
 from campaigns import catalog
 from campaigns.admin.access import Ability, scope
@@ -34,13 +36,15 @@ from campaigns.models import (
     User,
 )
 from campaigns.money import AmountError, format_plain, parse_amount
-from campaigns.paging import record_id
+from campaigns.paging import Cursor, KeysetPage, Place, keyset_page, record_id
 
 if TYPE_CHECKING:
     from campaigns.payments.ledger import RefundRefused
 from campaigns.timeutil import as_utc
 
 PER_PAGE = 50
+#: The list says how many donations match up to this many, then "more than".
+COUNT_UP_TO = 10_000
 
 log = logging.getLogger(__name__)
 
@@ -89,13 +93,17 @@ def parse_filters(data: dict) -> tuple[Filters, dict[str, str]]:
     return Filters(campaign_id, status, dates["date_from"], dates["date_to"], q), errors
 
 
-def _gift_time():
-    """When the gift happened: confirmed (or received, offline), else when it was started."""
+def gift_time():
+    """When the gift happened: confirmed (or received, offline), else when it was started.
+
+    The list is sorted on it (then on the id), and indexed on it, alone and after the
+    campaign or the state (``ix_donations_*_gift_time``), for the sort and the filters.
+    """
     return func.coalesce(Donation.succeeded_at, Donation.created_at)
 
 
-def donations_query(filters: Filters):
-    """The donations the user may see that match ``filters``, newest first."""
+def _matching(filters: Filters):
+    """The donations the user may see that match ``filters``, in no order."""
     query = select(Donation).join(Campaign, Donation.campaign_id == Campaign.id)
     query = scope(query, Campaign.organization_id, Ability.MONEY)
     if filters.campaign_id:
@@ -104,10 +112,10 @@ def donations_query(filters: Filters):
         query = query.where(Donation.status == filters.status)
     if filters.date_from:
         start = datetime.combine(filters.date_from, time.min, tzinfo=UTC)
-        query = query.where(_gift_time() >= start)
+        query = query.where(gift_time() >= start)
     if filters.date_to:
         end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=UTC)
-        query = query.where(_gift_time() < end)
+        query = query.where(gift_time() < end)
     if filters.q:
         needle = "%" + filters.q.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
         query = query.where(
@@ -117,11 +125,29 @@ def donations_query(filters: Filters):
                 func.lower(Donation.reference).like(needle),
             )
         )
-    return query.order_by(_gift_time().desc(), Donation.id.desc())
+    return query
 
 
-def page_of(filters: Filters, page: int):
-    return db.paginate(donations_query(filters), page=page, per_page=PER_PAGE, error_out=False)
+def donations_query(filters: Filters):
+    """The donations the user may see that match ``filters``, newest first."""
+    return _matching(filters).order_by(gift_time().desc(), Donation.id.desc())
+
+
+def _cursor(donation: Donation) -> Cursor:
+    return Cursor(donation.succeeded_at or donation.created_at, donation.id)
+
+
+def page_of(filters: Filters, at: Place) -> KeysetPage:
+    """The page of the list at ``at`` (the first, or older or newer than a cursor)."""
+    query = _matching(filters).options(contains_eager(Donation.campaign))
+    return keyset_page(query, (gift_time(), Donation.id), at, PER_PAGE, key=_cursor)
+
+
+def count_up_to(filters: Filters, most: int = COUNT_UP_TO) -> int:
+    """How many donations match, counted up to ``most + 1`` (beyond, it shows as "more
+    than"): an exact count of a million rows would cost more than the page itself."""
+    some = _matching(filters).with_only_columns(Donation.id).limit(most + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(some)) or 0
 
 
 # Export -------------------------------------------------------------------------------
@@ -143,50 +169,71 @@ def safe_cell(value) -> str:
     """A cell as text, with an apostrophe wherever a spreadsheet would see a formula start:
     at the beginning, and after each separator it might split the cell on."""
     text = "" if value is None else str(value)
-    text = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", text)
+    if _FORMULA_AFTER_SEPARATOR.search(text):  # rare: most cells are left as they are
+        text = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", text)
     if text.startswith(_FORMULA_START):
         return "'" + text
     return text
 
 
-def _export_row(donation: Donation, campaign_slug: str) -> list[str]:
-    moment = donation.succeeded_at or donation.created_at
-    values = [
-        donation.id,
-        donation.reference,
+#: What the export reads of each donation: plain columns, not whole objects, so a million
+#: rows cost no more than the few thousand the database sends at a time.
+_EXPORT_FIELDS = (
+    Donation.id, Donation.reference, Donation.succeeded_at, Donation.created_at,
+    Campaign.slug, Donation.amount_minor, Donation.refunded_minor, Donation.currency,
+    Donation.status, Donation.frequency, Donation.source, Donation.donor_name,
+    Donation.donor_email, Donation.anonymous, Donation.message, Donation.offline_method,
+    Donation.offline_reference,
+)  # fmt: skip
+#: Rows read from the database at a time (a server-side cursor on PostgreSQL).
+EXPORT_BATCH = 2000
+#: Amounts as the export writes them; gifts repeat a few amounts, so most are looked up.
+_plain = functools.lru_cache(maxsize=4096)(format_plain)
+
+
+def _export_row(row) -> list:
+    """A donation's cells. What people typed (names, emails, messages, references) and
+    what comes from outside (the gateway's reference, the slug) goes through
+    :func:`safe_cell`; the rest is written by this code from a fixed vocabulary (ids,
+    dates, amounts that are never negative, currency codes, state names, yes/no) and
+    cannot start a formula."""
+    moment = row.succeeded_at or row.created_at
+    return [
+        row.id,
+        safe_cell(row.reference),
         as_utc(moment).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if moment else "",
-        campaign_slug,
-        format_plain(donation.amount_minor, donation.currency),
-        format_plain(donation.refunded_minor, donation.currency),
-        donation.currency,
-        donation.status.value,
-        donation.frequency.value,
-        donation.source.value,
-        donation.donor_name,
-        donation.donor_email,
-        "yes" if donation.anonymous else "no",
-        donation.message,
-        donation.offline_method.value if donation.offline_method else "",
-        donation.offline_reference,
+        safe_cell(row.slug),
+        _plain(row.amount_minor, row.currency),
+        _plain(row.refunded_minor, row.currency),
+        row.currency,
+        row.status.value,
+        row.frequency.value,
+        row.source.value,
+        safe_cell(row.donor_name),
+        safe_cell(row.donor_email),
+        "yes" if row.anonymous else "no",
+        safe_cell(row.message),
+        row.offline_method.value if row.offline_method else "",
+        safe_cell(row.offline_reference),
     ]
-    return [safe_cell(v) for v in values]
 
 
 def export_csv(filters: Filters) -> Iterator[str]:
     """The filtered donations as CSV (RFC 4180, CRLF), UTF-8 with a byte-order mark.
 
     The mark makes spreadsheet programs read the file as UTF-8, so Arabic names survive.
-    Rows are produced as they are read, so a large export does not sit in memory.
 
-    The query is built here, while the request runs: it needs the signed-in user, whose
-    object is gone by the time the body is sent (after the request's commit, on a session
-    of the body's own). The returned generator uses nothing but the query.
+    The query is built here, while the request runs: it needs the signed-in user. The rows
+    are read later, as the body is sent, after the request's session has committed and
+    closed; so the returned generator reads them in a session of its own, on the same
+    database, a batch at a time (a server-side cursor on PostgreSQL), and needs nothing of
+    the request: memory stays bounded however many rows there are.
     """
-    query = donations_query(filters).add_columns(Campaign.slug).execution_options(yield_per=500)
-    return _csv_lines(query)
+    query = donations_query(filters).with_only_columns(*_EXPORT_FIELDS)
+    return _csv_lines(db.session.get_bind(), query)
 
 
-def _csv_lines(query) -> Iterator[str]:
+def _csv_lines(bind, query) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -199,17 +246,20 @@ def _csv_lines(query) -> Iterator[str]:
     writer.writerow(EXPORT_COLUMNS)
     yield "\ufeff" + flush()
     n = 0
-    try:
-        for n, (donation, slug) in enumerate(db.session.execute(query), start=1):
-            writer.writerow(_export_row(donation, slug))
-            if n % 200 == 0:
+    # Bound to an engine (a server), the session takes a connection of its own and gives it
+    # back, its reading transaction rolled back, when the body ends or the client leaves.
+    with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
+        try:
+            result = session.execute(query, execution_options={"yield_per": EXPORT_BATCH})
+            for rows in result.partitions():
+                writer.writerows(_export_row(row) for row in rows)
+                n += len(rows)
                 yield flush()
-    except Exception:
-        # The audit log already holds the export (written before the first row left):
-        # say here that the file the user received is cut short.
-        log.exception("A donations export broke off after %s rows", n)
-        raise
-    yield flush()
+        except Exception:
+            # The audit log already holds the export (written before the first row left):
+            # say here that the file the user received is cut short.
+            log.exception("A donations export broke off after %s rows", n)
+            raise
 
 
 def note_export(user: User, filters: Filters) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import abort
-from sqlalchemy import Select, nulls_last, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from campaigns.extensions import db
@@ -139,8 +139,11 @@ def recent_donors(campaign: Campaign, limit: int = RECENT_DONORS) -> list[Public
             Donation.campaign_id == campaign.id,
             Donation.status == DonationStatus.SUCCEEDED,
             Donation.source != DonationSource.OPENING_BALANCE,
+            # Always set on a confirmed gift; said here so that the latest are read
+            # straight from the end of ``ix_donations_campaign_recent``, however many.
+            Donation.succeeded_at.is_not(None),
         )
-        .order_by(nulls_last(Donation.succeeded_at.desc()), Donation.id.desc())
+        .order_by(Donation.succeeded_at.desc(), Donation.id.desc())
         .limit(limit)
     ).all()
     return [

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -119,9 +120,15 @@ class AuditEntry(Model):
     """Who did what to which object, and when."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_at_id", "at", "id"),
+        Index("ix_audit_log_organization_at_id", "organization_id", "at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    #: The log is read newest first, a page at a time, through ``ix_audit_log_at_id`` (all
+    #: entries) and ``ix_audit_log_organization_at_id`` (an organization's).
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     #: Lets organization managers be shown their own organization's entries.
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))

@@ -10,13 +10,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in the stubs yet
 
+from campaigns import paging
 from campaigns.admin import access, bp
 from campaigns.admin import donations as service
 from campaigns.admin.access import Ability
@@ -24,7 +24,6 @@ from campaigns.admin.forms import DonationFilterForm, OfflineGiftForm, RefundFor
 from campaigns.admin.views.support import attach_errors, attempt
 from campaigns.i18n import localized as loc
 from campaigns.money import format_plain
-from campaigns.paging import page_number
 
 
 def _filters():
@@ -44,13 +43,15 @@ def _filters():
 @bp.get("/donations/")
 @access.require(Ability.MONEY)
 def donation_list():
-    """Donations filtered by campaign, state and dates, searched by name or email."""
+    """Donations filtered by campaign, state and dates, searched by name or email; read
+    newest first, a page at a time older or newer than a cursor."""
     form, filters = _filters()
-    page = service.page_of(filters, page_number(request.args))
     return render_template(
         "admin/donations.html",
         form=form,
-        page=page,
+        page=service.page_of(filters, paging.place(request.args)),
+        count=service.count_up_to(filters),
+        count_up_to=service.COUNT_UP_TO,
         filters=filters,
     )
 
@@ -64,7 +65,7 @@ def donation_export():
     service.note_export(current_user, filters)
     name = f"donations-{date.today().isoformat()}.csv"
     return Response(
-        stream_with_context(service.export_csv(filters)),
+        service.export_csv(filters),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',
