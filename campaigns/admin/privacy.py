@@ -179,6 +179,7 @@ def _donation_document(d: Donation) -> dict[str, Any]:
         "source": d.source.value,
         "created_at": _when(d.created_at),
         "succeeded_at": _when(d.succeeded_at),
+        "disputed_at": _when(d.disputed_at),
         "subscription_ended_at": _when(d.subscription_ended_at),
         "donor_name": d.donor_name,
         "donor_email": d.donor_email,
