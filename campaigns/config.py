@@ -140,8 +140,16 @@ def from_environment(instance_path: str) -> dict:
         # Prefix of idempotency keys; unset: the random id the database was created with.
         "INSTALLATION_ID": (os.environ.get("INSTALLATION_ID") or "").strip() or None,
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Where request limits count: by default the Redis of CACHE_REDIS_URL, so that every
+        # worker shares them; memory (one process) without it.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or os.environ.get("CACHE_REDIS_URL")
+        or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # The donate form's limits (campaigns.payments.limits), in the limits library's words.
+        "DONATE_FAILURES_PER_ADDRESS": os.environ.get("DONATE_FAILURES_PER_ADDRESS")
+        or "20 per hour",
+        "DONATE_GIFTS_PER_EMAIL": os.environ.get("DONATE_GIFTS_PER_EMAIL") or "10 per hour",
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0") or 0),
         # Public address every link that leaves the site is built on (Stripe return URLs,

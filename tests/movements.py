@@ -30,22 +30,27 @@ def _send(event: dict, at: datetime | None = None) -> str:
     return ledger.record_event("stripe", event, json.dumps(event))
 
 
-def online_gift(make, campaign, amount: int, day: date, fate: str = "kept", **donor):
-    """A Stripe gift confirmed on ``day``, then refunded or disputed as ``fate`` says."""
+def online_gift(
+    make, campaign, amount: int, day: date, fate: str = "kept", fate_on: date | None = None, **donor
+):
+    """A Stripe gift confirmed on ``day``, then refunded or disputed as ``fate`` says (on
+    ``fate_on``; by default, now)."""
     donation = make.donation(campaign, amount_minor=amount, source=DonationSource.STRIPE, **donor)
     at = datetime.combine(day, time(12), tzinfo=UTC)
+    later = datetime.combine(fate_on, time(12), tzinfo=UTC) if fate_on else None
     _send(stripe_events.session_event("checkout.session.completed", donation), at)
     if fate == "partly_refunded" and amount > 1:
-        _send(stripe_events.charge_refunded(donation, amount_refunded=amount // 2))
+        _send(stripe_events.charge_refunded(donation, amount_refunded=amount // 2), later)
     elif fate == "refunded":
-        _send(stripe_events.charge_refunded(donation, amount_refunded=amount))
+        _send(stripe_events.charge_refunded(donation, amount_refunded=amount), later)
     elif fate.startswith("dispute_"):
         if amount > 2:
             # A part refunded before the dispute: both must show, neither twice.
-            _send(stripe_events.charge_refunded(donation, amount_refunded=amount // 3))
-        _send(stripe_events.dispute_created(donation))
+            _send(stripe_events.charge_refunded(donation, amount_refunded=amount // 3), later)
+        _send(stripe_events.dispute_created(donation), later)
         if fate != "dispute_open":
-            _send(stripe_events.dispute_closed(donation, status=fate.removeprefix("dispute_")))
+            closed = stripe_events.dispute_closed(donation, status=fate.removeprefix("dispute_"))
+            _send(closed, later)
     return donation
 
 

@@ -61,6 +61,20 @@ def test_rate_limit_switch(monkeypatch, tmp_path, value, enabled):
     assert from_environment(str(tmp_path))["RATELIMIT_ENABLED"] is enabled
 
 
+def test_rate_limits_count_in_the_cache_redis_unless_told_otherwise(monkeypatch, tmp_path):
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    monkeypatch.delenv("CACHE_REDIS_URL", raising=False)
+    assert from_environment(str(tmp_path))["RATELIMIT_STORAGE_URI"] == "memory://"
+    monkeypatch.setenv("CACHE_REDIS_URL", "redis://cache.internal:6379/2")
+    assert from_environment(str(tmp_path))["RATELIMIT_STORAGE_URI"] == (
+        "redis://cache.internal:6379/2"
+    )
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://limits.internal:6379/0")
+    assert from_environment(str(tmp_path))["RATELIMIT_STORAGE_URI"] == (
+        "redis://limits.internal:6379/0"
+    )
+
+
 def test_arabic_digits_setting_is_checked(monkeypatch, tmp_path):
     monkeypatch.setenv("ARABIC_DIGITS", "ARAB")
     assert from_environment(str(tmp_path))["ARABIC_DIGITS"] == "arab"

@@ -5,7 +5,9 @@ personal fields of stored payment events) and keeps what the accounts need: each
 amount, currency, dates, state and the payment provider's identifiers, which later events
 and refunds are matched on and which name nobody outside the provider (whose own records
 are erased at the provider). Totals and ``reconcile`` do not move. The audit log records
-who erased how much, naming the address only by its hash.
+who erased how much, naming the address only by its hash. News subscriptions, monthly
+gifts, receipts and the emails sent to the address are found, exported and erased with
+the donations (:mod:`campaigns.admin.privacy_records`).
 
 Services here ``flush()``; the request commits.
 """
@@ -16,7 +18,7 @@ import csv
 import hashlib
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,11 +26,21 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from campaigns.admin import privacy_records as records
 from campaigns.admin.donations import safe_cell
 from campaigns.audit import record
 from campaigns.catalog import ContentError
 from campaigns.extensions import db
-from campaigns.models import Campaign, Donation, PaymentEvent, User
+from campaigns.models import (
+    AuditEntry,
+    Campaign,
+    Donation,
+    NewsSubscription,
+    OutboxMessage,
+    PaymentEvent,
+    Receipt,
+    User,
+)
 from campaigns.money import format_plain
 from campaigns.payments.gateways.stripe_events import MalformedEvent, read_event
 
@@ -85,10 +97,20 @@ class DonorData:
     donations: list[Donation]
     #: Payment events about those donations, and unmatched ones that mention the address.
     events: list[PaymentEvent]
+    subscriptions: list[NewsSubscription] = field(default_factory=list)
+    receipts: list[Receipt] = field(default_factory=list)
+    #: The outbox's emails to the address, sent or waiting.
+    emails: list[OutboxMessage] = field(default_factory=list)
+    #: What was done to the donor's monthly gifts (stopped, new amount), from the audit log.
+    monthly_changes: list[AuditEntry] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not self.donations and not self.events
+        return not (self.donations or self.events or self.subscriptions or self.emails)
+
+    @property
+    def monthly_gifts(self) -> list[Donation]:
+        return records.monthly_gifts(self.donations)
 
 
 def find(email: str) -> DonorData:
@@ -113,7 +135,16 @@ def find(email: str) -> DonorData:
             .order_by(PaymentEvent.id)
         )
     )
-    return DonorData(email, donations, events)
+    monthly = records.monthly_gifts(donations)
+    return DonorData(
+        email,
+        donations,
+        events,
+        subscriptions=records.subscriptions(email),
+        receipts=records.receipts(ids),
+        emails=records.emails(email),
+        monthly_changes=records.monthly_changes(monthly),
+    )
 
 
 # Export -------------------------------------------------------------------------------
@@ -148,6 +179,7 @@ def _donation_document(d: Donation) -> dict[str, Any]:
         "source": d.source.value,
         "created_at": _when(d.created_at),
         "succeeded_at": _when(d.succeeded_at),
+        "disputed_at": _when(d.disputed_at),
         "subscription_ended_at": _when(d.subscription_ended_at),
         "donor_name": d.donor_name,
         "donor_email": d.donor_email,
@@ -195,7 +227,23 @@ def export_document(data: DonorData, now: datetime | None = None) -> dict[str, A
         "exported_at": _when(now or datetime.now(UTC)),
         "donations": [_donation_document(d) for d in data.donations],
         "payment_events": [_event_document(e) for e in data.events],
+        "news_subscriptions": [
+            records.subscription_document(s, _campaign_slugs(data)) for s in data.subscriptions
+        ],
+        "monthly_gifts": [
+            records.monthly_document(g, data.monthly_changes) for g in data.monthly_gifts
+        ],
+        "receipts": [records.receipt_document(r) for r in data.receipts],
+        "emails": [records.email_document(m) for m in data.emails],
     }
+
+
+def _campaign_slugs(data: DonorData) -> dict[int, str]:
+    ids = {s.campaign_id for s in data.subscriptions}
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(Campaign.id, Campaign.slug).where(Campaign.id.in_(ids)))
+    return {row.id: row.slug for row in rows}
 
 
 def export_json(data: DonorData) -> str:
@@ -206,12 +254,15 @@ CSV_COLUMNS = (
     "record", "id", "reference", "campaign", "organization", "created_utc", "confirmed_utc",
     "amount", "refunded", "currency", "status", "frequency", "source", "donor_name",
     "donor_email", "anonymous", "message", "locale", "offline_method", "offline_reference",
-    "event_type", "event_payload",
+    "event_type", "event_payload", "language", "subscribed_utc", "unsubscribed_utc",
+    "receipt_number", "receipt_kind", "monthly_state", "stop_requested_utc", "ended_utc",
+    "email_subject", "email_status", "email_body",
 )  # fmt: skip
 
 
 def export_csv(data: DonorData) -> str:
-    """The same as the JSON, flat: one row per donation, then one per payment event.
+    """The same as the JSON, flat: one row per donation, then one per payment event, news
+    subscription, monthly gift, receipt and email.
 
     UTF-8 with a byte-order mark, so spreadsheet programs keep Arabic names, and cells that
     a spreadsheet would run as formulas are neutralised.
@@ -253,7 +304,39 @@ def export_csv(data: DonorData) -> str:
             "event_payload": e.payload,
         }
         writer.writerow([safe_cell(row.get(column)) for column in CSV_COLUMNS])
+    for row in _related_rows(data):
+        writer.writerow([safe_cell(row.get(column)) for column in CSV_COLUMNS])
     return "\ufeff" + buffer.getvalue()
+
+
+def _related_rows(data: DonorData):
+    document = export_document(data)
+    for s in document["news_subscriptions"]:
+        yield {
+            "record": "news_subscription", "id": s["id"], "campaign": s["campaign"],
+            "donor_email": s["email"], "language": s["language"],
+            "subscribed_utc": s["subscribed_at"], "unsubscribed_utc": s["unsubscribed_at"],
+        }  # fmt: skip
+    for g in document["monthly_gifts"]:
+        yield {
+            "record": "monthly_gift", "id": g["donation_id"], "amount": g["amount_per_month"],
+            "currency": g["currency"], "confirmed_utc": g["started_at"],
+            "monthly_state": g["state"], "stop_requested_utc": g["stop_requested_at"],
+            "ended_utc": g["ended_at"], "event_payload": json.dumps(g["changes"]),
+        }  # fmt: skip
+    for r in document["receipts"]:
+        yield {
+            "record": "receipt", "id": r["donation_id"], "receipt_number": r["number"],
+            "receipt_kind": r["kind"], "organization": r["organization"],
+            "amount": r["amount"], "currency": r["currency"], "created_utc": r["issued_at"],
+        }  # fmt: skip
+    for m in document["emails"]:
+        yield {
+            "record": "email", "id": m["id"], "donor_email": m["recipient"],
+            "language": m["language"], "created_utc": m["queued_at"],
+            "email_subject": m["subject"], "email_status": m["status"],
+            "email_body": m["text_body"],
+        }  # fmt: skip
 
 
 def note_export(data: DonorData, file_format: str) -> None:
@@ -266,6 +349,9 @@ def note_export(data: DonorData, file_format: str) -> None:
             "format": file_format,
             "donations": len(data.donations),
             "payment_events": len(data.events),
+            "news_subscriptions": len(data.subscriptions),
+            "receipts": len(data.receipts),
+            "emails": len(data.emails),
         },
     )
 
@@ -320,11 +406,15 @@ def scrub_payload(payload: str, email: str) -> str:
 class Erasure:
     donations: int
     events: int
+    subscriptions: int = 0
+    emails: int = 0
 
 
 def erase(data: DonorData, actor: User) -> Erasure:
-    """Anonymise the donor's donations and events; amounts, dates and states stay."""
+    """Anonymise the donor's donations and events, delete their news subscriptions, blank
+    their emails; amounts, dates, states and receipt numbers stay."""
     ids = [d.id for d in data.donations]
+    names = {d.donor_name for d in data.donations if d.donor_name}
     if ids:
         db.session.execute(
             sa.update(Donation)
@@ -340,6 +430,8 @@ def erase(data: DonorData, actor: User) -> Erasure:
         )
     for event in data.events:
         event.payload = scrub_payload(event.payload, data.email)
+    subscriptions = records.erase_subscriptions(data.subscriptions)
+    emails = records.erase_emails(data.emails, data.email, names)
     db.session.flush()
     for donation in data.donations:
         db.session.expire(donation)
@@ -350,8 +442,11 @@ def erase(data: DonorData, actor: User) -> Erasure:
             "email_sha256": email_hash(data.email),
             "donations": len(ids),
             "payment_events": len(data.events),
+            "news_subscriptions": subscriptions,
+            "receipts_kept": len(data.receipts),
+            "emails": emails,
         },
         user=actor,
     )
     db.session.flush()
-    return Erasure(len(ids), len(data.events))
+    return Erasure(len(ids), len(data.events), subscriptions, emails)

@@ -18,6 +18,7 @@ from campaigns.models.donation import (
     Installation,
     OfflineMethod,
     PaymentEvent,
+    RefundRecord,
 )
 from campaigns.models.news import NewsMailing, NewsSubscription
 from campaigns.models.organization import Organization
@@ -53,6 +54,7 @@ __all__ = [
     "PaymentEvent",
     "Receipt",
     "ReceiptCounter",
+    "RefundRecord",
     "Role",
     "Sector",
     "SitePage",

@@ -137,6 +137,9 @@ class Donation(TimestampMixin, Model):
 
     #: When the money was confirmed (or, offline, received).
     succeeded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    #: When a dispute about the payment was first heard of (the money left then; it comes
+    #: back if the dispute is won).
+    disputed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     campaign: Mapped[Campaign] = relationship(back_populates="donations")
     events: Mapped[list[PaymentEvent]] = relationship(
@@ -182,6 +185,27 @@ Index(
     Donation.succeeded_at,
     Donation.id,
 )
+
+
+class RefundRecord(Model):
+    """One refund of a gift: how much, when, and the refunded total it brought the gift to.
+
+    Written by the ledger beside the refund itself (``refunded_minor`` stays the total), so
+    that the public account can show each refund in the month it was made.
+    """
+
+    __tablename__ = "refund_records"
+    __table_args__ = (
+        UniqueConstraint(
+            "donation_id", "refunded_total_minor", name="uq_refund_records_donation_total"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donation_id: Mapped[int] = mapped_column(ForeignKey("donations.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column(Int64)
+    refunded_total_minor: Mapped[int] = mapped_column(Int64)
+    refunded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class PaymentEvent(Model):

@@ -7,23 +7,20 @@ import logging
 import sqlalchemy as sa
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from campaigns import news, unit_of_work
 from campaigns.catalog.visibility import is_public, public_campaign_or_404
-from campaigns.extensions import csrf, db, limiter
+from campaigns.extensions import csrf, db
 from campaigns.i18n import current_language
 from campaigns.models import Campaign, Donation, DonationSource, DonationStatus
 from campaigns.money import format_plain
-from campaigns.payments import bp, gateways, ledger, services, webhooks
+from campaigns.payments import bp, gateways, ledger, limits, services, webhooks
 from campaigns.payments.campaign_page import render_campaign_page
 from campaigns.payments.forms import DonateForm
 from campaigns.receipts.thanks import thank_you_context
 
 log = logging.getLogger(__name__)
-
-#: Per address: generous for a family sharing a connection, tight enough to make card
-#: testing (trying stolen card numbers through small gifts) slow and visible.
-DONATE_LIMIT = "10 per minute;40 per hour"
 
 
 def _donation_or_404(reference: str) -> Donation:
@@ -48,14 +45,46 @@ def donate_form(slug: str):
     return render_template("payments/donate.html", campaign=campaign, donate_form=form)
 
 
+def _stopped_page(campaign: Campaign, form: DonateForm, stopped: limits.Stopped):
+    """A limit stopped the gift: the form as typed, when to try again, and ``Retry-After``."""
+    if stopped.which == "email":
+        notice = ngettext(
+            "Several gifts were started with this email address in a short time. Nothing "
+            "was charged. Please try again in %(num)d minute; what you typed is kept below.",
+            "Several gifts were started with this email address in a short time. Nothing "
+            "was charged. Please try again in %(num)d minutes; what you typed is kept below.",
+            stopped.minutes,
+        )
+    else:
+        notice = ngettext(
+            "Too many attempts from this connection did not go through. Nothing was "
+            "charged. Please try again in %(num)d minute; what you typed is kept below.",
+            "Too many attempts from this connection did not go through. Nothing was "
+            "charged. Please try again in %(num)d minutes; what you typed is kept below.",
+            stopped.minutes,
+        )
+    body, status = _campaign_page(campaign, form, 429, notice=notice)
+    return body, status, {"Retry-After": str(stopped.retry_after), "Cache-Control": "no-store"}
+
+
 @bp.post("/campaigns/<slug>/donate")
-@limiter.limit(DONATE_LIMIT)
 def donate(slug: str):
     """Check the gift, open a pending donation, and send the donor to pay for it."""
     campaign = public_campaign_or_404(slug)
     form = DonateForm.for_campaign(campaign, formdata=request.form)
+    address = limits.client_address()
+    if stopped := limits.address_stopped(address):
+        return _stopped_page(campaign, form, stopped)
     if not form.validate():
+        limits.note_failure(address)
         return _campaign_page(campaign, form, 422)
+    if stopped := limits.email_stopped(form.email.data or ""):
+        return _stopped_page(campaign, form, stopped)
+    return _open_and_pay(campaign, form, address)
+
+
+def _open_and_pay(campaign: Campaign, form: DonateForm, address: str):
+    """Open the pending donation for a checked form and send the donor to the gateway."""
     try:
         source = services.new_gift_source()
     except gateways.GatewayUnavailable as exc:
@@ -74,9 +103,11 @@ def donate(slug: str):
         checkout = services.start_checkout(donation)
     except gateways.GatewayError:
         unit_of_work.commit_early("the donation marked failed outlives the 502 page")
+        limits.note_failure(address)
         return render_template(
             "payments/checkout_failed.html", campaign=campaign, donation=donation
         ), 502
+    limits.note_gift_started(address, donation.donor_email, donation)
     return redirect(checkout.url, 303)
 
 
@@ -107,6 +138,8 @@ def cancelled(reference: str):
         abort(404)
     tier = next((t for t in campaign.tiers if t.amount_minor == donation.amount_minor), None)
     waiting = donation.status == DonationStatus.PENDING
+    if waiting:
+        limits.note_abandoned(limits.client_address(), donation)
     form = DonateForm.for_campaign(
         campaign,
         tier=str(tier.id) if tier else None,

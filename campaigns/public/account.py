@@ -1,10 +1,12 @@
 """A campaign's public account: where its total comes from, month by month, from the ledger.
 
 Every paid gift adds its amount to the month it was confirmed in (or received, offline), and
-whatever left it again (refunds, and disputes held open or lost) is shown going out in the
-same month, so that the lines add up to exactly what the ledger counts in the campaign's
-total. The sums are made by the database, grouped by month and kind, in one query: the page
-costs the same for ten gifts as for a million.
+whatever left it again is shown going out in the month it left: each refund in the month it
+was made (the ledger's refund records), a dispute (held open, or lost) in the month it was
+opened. Any refunded amount that no record dates (none should be) stays in the gift's month,
+so that the lines always add up to exactly what the ledger counts in the campaign's total.
+The sums are made by the database, grouped by month and kind, in one query: the page costs
+the same for ten gifts as for a million.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ import sqlalchemy as sa
 
 from campaigns.catalog import visibility
 from campaigns.extensions import db
-from campaigns.models import Campaign, Donation, DonationSource, DonationStatus, Update
+from campaigns.models import (
+    Campaign,
+    Donation,
+    DonationSource,
+    DonationStatus,
+    RefundRecord,
+    Update,
+)
 from campaigns.models.update import UpdateCategory
 from campaigns.payments.ledger import PAID
 
@@ -77,7 +86,7 @@ class Account:
     currency: str
     #: The opening balance, apart from the months (it was raised before them).
     opening: Movement = field(default_factory=Movement)
-    #: First day of each month that saw a gift, oldest first.
+    #: First day of each month that saw money come in or go out, oldest first.
     months: list[tuple[date, Movement]] = field(default_factory=list)
     #: The whole account: its ``net_minor`` is the campaign's total.
     total: Movement = field(default_factory=Movement)
@@ -106,33 +115,64 @@ def _monthly_sums(campaign: Campaign):
         (Donation.source == DonationSource.OPENING_BALANCE, OPENING),
         (Donation.source == DonationSource.OFFLINE, OFFLINE),
         else_=ONLINE,
+    ).label("kind")
+    paid = (Donation.campaign_id == campaign.id, Donation.status.in_(sorted(PAID)))
+    given_at = sa.func.coalesce(Donation.succeeded_at, Donation.created_at)
+    none = sa.literal(0, sa.BigInteger)
+
+    def part(month, amount=none, refunded=none, held=none, lost=none, gifts=none):
+        return sa.select(
+            _month_of(month).label("month"),
+            kind,
+            amount.label("amount"),
+            refunded.label("refunded"),
+            held.label("held"),
+            lost.label("lost"),
+            gifts.label("gifts"),
+        )
+
+    recorded = (
+        sa.select(sa.func.coalesce(sa.func.sum(RefundRecord.amount_minor), 0))
+        .where(RefundRecord.donation_id == Donation.id)
+        .scalar_subquery()
     )
     left = Donation.amount_minor - Donation.refunded_minor
-    gifts = (
-        sa.select(
-            _month_of(sa.func.coalesce(Donation.succeeded_at, Donation.created_at)).label("month"),
-            kind.label("kind"),
-            Donation.amount_minor.label("amount"),
-            Donation.refunded_minor.label("refunded"),
-            sa.case((Donation.status == DonationStatus.DISPUTED, left), else_=0).label("held"),
+    disputed_at = sa.func.coalesce(Donation.disputed_at, given_at)
+    movements = sa.union_all(
+        part(given_at, amount=Donation.amount_minor, gifts=sa.literal(1, sa.BigInteger)).where(
+            *paid
+        ),
+        part(RefundRecord.refunded_at, refunded=RefundRecord.amount_minor)
+        .select_from(Donation)
+        .join(RefundRecord, RefundRecord.donation_id == Donation.id)
+        .where(*paid),
+        # Refunded before refunds were recorded one by one, and recorded by nothing since.
+        part(given_at, refunded=Donation.refunded_minor - recorded).where(
+            *paid, Donation.refunded_minor > 0
+        ),
+        part(
+            disputed_at,
+            held=sa.case((Donation.status == DonationStatus.DISPUTED, left), else_=0),
             # Refunded in full by a lost dispute rather than by refunds: what refunds left.
-            sa.case((Donation.status == DonationStatus.REFUNDED, left), else_=0).label("lost"),
-        )
-        .where(Donation.campaign_id == campaign.id, Donation.status.in_(sorted(PAID)))
-        .subquery()
-    )
+            lost=sa.case((Donation.status == DonationStatus.REFUNDED, left), else_=0),
+        ).where(
+            *paid,
+            Donation.status.in_([DonationStatus.DISPUTED, DonationStatus.REFUNDED]),
+            left > 0,
+        ),
+    ).subquery()
     return db.session.execute(
         sa.select(
-            gifts.c.month,
-            gifts.c.kind,
-            sa.func.sum(gifts.c.amount),
-            sa.func.sum(gifts.c.refunded),
-            sa.func.sum(gifts.c.held),
-            sa.func.sum(gifts.c.lost),
-            sa.func.count(),
+            movements.c.month,
+            movements.c.kind,
+            sa.func.sum(movements.c.amount),
+            sa.func.sum(movements.c.refunded),
+            sa.func.sum(movements.c.held),
+            sa.func.sum(movements.c.lost),
+            sa.func.sum(movements.c.gifts),
         )
-        .group_by(gifts.c.month, gifts.c.kind)
-        .order_by(gifts.c.month, gifts.c.kind)
+        .group_by(movements.c.month, movements.c.kind)
+        .order_by(movements.c.month, movements.c.kind)
     ).all()
 
 
@@ -155,13 +195,13 @@ def campaign_account(campaign: Campaign) -> Account:
             refunded_minor=int(refunded or 0),
             disputes_held_minor=int(held or 0),
             disputes_lost_minor=int(lost or 0),
-            gifts=int(count),
+            gifts=int(count or 0),
         )
         if kind == OPENING:
-            movement.opening_minor = int(amount)
+            movement.opening_minor = int(amount or 0)
             account.opening.add(movement)
         else:
-            setattr(movement, f"{kind}_minor", int(amount))
+            setattr(movement, f"{kind}_minor", int(amount or 0))
             months.setdefault(_month_key(month), Movement()).add(movement)
         account.total.add(movement)
     account.months = [

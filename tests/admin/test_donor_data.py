@@ -6,16 +6,29 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
+from campaigns import audit, mail, news
 from campaigns.admin import privacy
-from campaigns.models import AuditEntry, Campaign, Donation, DonationStatus, PaymentEvent
+from campaigns.models import (
+    AuditEntry,
+    Campaign,
+    Donation,
+    DonationStatus,
+    Frequency,
+    NewsSubscription,
+    OutboxMessage,
+    OutboxStatus,
+    PaymentEvent,
+    Receipt,
+)
 from campaigns.payments import ledger
 from campaigns.payments.gateways.stripe_events import read_event
+from campaigns.receipts.links import receipt_url
 from tests import movements
 from tests.admin.world import fresh, request, sign_in
 from tests.stripe_server import events as stripe_events
@@ -291,3 +304,158 @@ def test_an_unreadable_event_naming_the_address_is_exported_and_blanked(client, 
     payloads = db.session.scalars(select(PaymentEvent.payload).order_by(PaymentEvent.id)).all()
     assert payloads[-2] == '{"truncated": "[erased]", "list": ["[erased]"'
     assert json.loads(payloads[-1]) == {**malformed, "note": "[erased]", "tags": ["[erased]"]}
+
+
+@pytest.fixture
+def household(donor, db, world, make):
+    """The donor of ``donor`` also asked for two campaigns' news (one since withdrawn), gives
+    monthly (asked to stop after changing its amount), and has an email still waiting."""
+    campaign = db.session.get(Campaign, world.campaign)
+    other = db.session.get(Campaign, world.other_campaign)
+    news.subscribe(campaign, EMAIL, "ar")
+    news.unsubscribe(news.subscribe(other, EMAIL.upper(), "en"))
+    monthly = movements.online_gift(
+        make,
+        campaign,
+        15_00,
+        date(2025, 6, 1),
+        frequency=Frequency.MONTHLY,
+        donor_name="Rima Khalil",
+        donor_email=EMAIL,
+    )
+    monthly.monthly_amount_minor = 20_00
+    monthly.stop_requested_at = datetime(2025, 7, 2, tzinfo=UTC)
+    audit.record("donation.monthly_amount", monthly, {"from": 15_00, "to": 20_00}, user=None)
+    audit.record("donation.monthly_stop", monthly, {"by": "donor"}, user=None)
+    waiting = mail.queue(
+        "monthly_stopped",
+        to=EMAIL,
+        locale="en",
+        organization=campaign.organization,
+        context={
+            "gift": monthly,
+            "campaign": campaign,
+            "amount_minor": 20_00,
+            "manage_url": "http://localhost/monthly/x",
+        },
+    )
+    db.session.flush()
+    waiting_id = waiting.id
+    ledger.reconcile(fix=True)
+    db.session.commit()
+    # The job that sends it ran after the commit; as if the mail server were down:
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == waiting_id)
+        .values(status=OutboxStatus.QUEUED, sent_at=None)
+    )
+    db.session.commit()
+    return SimpleNamespace(monthly=monthly.id, waiting=waiting_id, **vars(donor))
+
+
+def outbox_for(db, email):
+    db.session.expire_all()
+    return db.session.scalars(
+        select(OutboxMessage).where(func.lower(OutboxMessage.recipient) == email)
+    ).all()
+
+
+def test_export_holds_news_monthly_gifts_receipts_and_emails(client, db, world, household):
+    admin(client, world)
+    document = json.loads(
+        client.post("/admin/donor-data/export.json", data={"email": EMAIL}).get_data(as_text=True)
+    )
+    subscriptions = {s["campaign"]: s for s in document["news_subscriptions"]}
+    assert set(subscriptions) == {"clinic", "theirs"}
+    assert subscriptions["clinic"]["language"] == "ar"
+    assert (
+        subscriptions["clinic"]["subscribed_at"] and not subscriptions["clinic"]["unsubscribed_at"]
+    )
+    assert subscriptions["theirs"]["unsubscribed_at"]
+    (monthly,) = document["monthly_gifts"]
+    assert monthly["donation_id"] == household.monthly
+    assert monthly["state"] == "stopping" and monthly["amount_per_month"] == "20.00"
+    assert monthly["stop_requested_at"].startswith("2025-07-02")
+    assert [c["action"] for c in monthly["changes"]] == [
+        "donation.monthly_amount",
+        "donation.monthly_stop",
+    ]
+    stored = db.session.scalars(select(Receipt)).all()
+    mine = [r for r in stored if r.donation_id in {d["id"] for d in document["donations"]}]
+    assert len(mine) >= 4  # four gifts and a refund, each with its receipt
+    assert {r["number"] for r in document["receipts"]} == {r.label for r in mine}
+    assert "40.00" in {r["amount"] for r in document["receipts"] if r["kind"] == "refund"}
+    emails = {m["id"]: m for m in document["emails"]}
+    assert {m.id for m in outbox_for(db, EMAIL)} == set(emails)
+    assert emails[household.waiting]["status"] == "queued"
+    assert all(m["recipient"] == EMAIL for m in emails.values())
+
+    text = client.post("/admin/donor-data/export.csv", data={"email": EMAIL}).get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    kinds = [r["record"] for r in rows]
+    assert kinds.count("news_subscription") == 2
+    assert kinds.count("monthly_gift") == 1
+    assert kinds.count("receipt") == len(mine)
+    assert kinds.count("email") == len(emails)
+    assert {r["language"] for r in rows if r["record"] == "news_subscription"} == {"ar", "en"}
+
+    page = request(client, "POST", "/admin/donor-data/", data={"email": EMAIL})
+    summary = f"News subscriptions: 2. Receipts: {len(mine)}. Emails: {len(emails)}."
+    assert summary in page.get_data(as_text=True)
+
+
+def test_erasure_reaches_news_emails_and_receipts_and_moves_no_total(
+    client, runner, db, world, household
+):
+    admin(client, world)
+    before_totals, before_ledger = totals(db), ledger_rows(db)
+    before_receipts = sorted(
+        (r.label, r.amount_minor, r.currency, str(r.issued_at))
+        for r in db.session.scalars(select(Receipt))
+    )
+    emails_before = len(outbox_for(db, EMAIL))
+    assert emails_before >= 2
+
+    done = request(
+        client, "POST", "/admin/donor-data/erase", data={"email": EMAIL, "confirmed": "yes"}
+    )
+    assert done.status_code == 302
+
+    assert totals(db) == before_totals
+    assert ledger_rows(db) == before_ledger
+    assert runner.invoke(args=["reconcile"]).exit_code == 0
+    assert (
+        sorted(
+            (r.label, r.amount_minor, r.currency, str(r.issued_at))
+            for r in db.session.scalars(select(Receipt))
+        )
+        == before_receipts
+    )
+    assert db.session.scalars(select(NewsSubscription)).all() == []
+    assert outbox_for(db, EMAIL) == []
+    for message in db.session.scalars(select(OutboxMessage)):
+        stored = " ".join(
+            [message.recipient, message.subject, message.text_body, message.html_body]
+        ).lower()
+        assert EMAIL not in stored and "rima" not in stored
+    waiting = fresh(db, OutboxMessage, household.waiting)
+    assert waiting.status == OutboxStatus.FAILED and waiting.recipient == privacy.ERASED
+    gift = fresh(db, Donation, household.monthly)
+    assert gift.monthly_amount_minor == 20_00 and gift.stop_requested_at is not None
+
+    receipt = db.session.scalars(
+        select(Receipt).where(Receipt.donation_id == household.online)
+    ).first()
+    printed = request(client, "GET", receipt_url(receipt, "en").removeprefix("http://localhost"))
+    assert printed.status_code == 200
+    assert receipt.label in printed.get_data(as_text=True)
+    assert "Rima" not in printed.get_data(as_text=True)
+
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "donor.erase")).one()
+    detail = json.loads(entry.detail)
+    assert entry.user_id == world.users["admin"] and entry.at is not None
+    assert detail["news_subscriptions"] == 2 and detail["emails"] == emails_before
+    assert 0 < detail["receipts_kept"] <= len(before_receipts)
+    assert EMAIL not in entry.detail
+    follow = request(client, "GET", done.headers["Location"]).get_data(as_text=True)
+    assert "news subscriptions: 2" in follow

@@ -16,6 +16,7 @@ from tests import movements
 
 MARCH = date(2025, 3, 14)
 APRIL = date(2025, 4, 2)
+MAY = date(2025, 5, 20)
 
 
 def fresh_total(db, campaign) -> int:
@@ -25,17 +26,22 @@ def fresh_total(db, campaign) -> int:
 
 @pytest.fixture
 def busy(make):
-    """A campaign with every kind of movement, over two months and an opening balance."""
+    """A campaign with every kind of movement, over three months and an opening balance;
+    refunds and disputes happen in a later month than their gift, or the same one."""
     campaign = make.campaign(slug="busy", tiers=())
     movements.opening_balance(campaign, 350_000_00, date(2020, 1, 1))
     movements.online_gift(make, campaign, 50_00, MARCH)
-    movements.online_gift(make, campaign, 100_00, MARCH, "partly_refunded")
-    movements.online_gift(make, campaign, 30_00, MARCH, "dispute_open")
-    movements.online_gift(make, campaign, 90_00, APRIL, "dispute_lost")
-    movements.online_gift(make, campaign, 60_00, APRIL, "dispute_won")
-    movements.online_gift(make, campaign, 20_00, APRIL, "refunded")
-    movements.offline_gift(campaign, 200_00, APRIL, "partly_refunded")
+    movements.online_gift(make, campaign, 100_00, MARCH, "partly_refunded", fate_on=MAY)
+    movements.online_gift(make, campaign, 30_00, MARCH, "dispute_open", fate_on=APRIL)
+    movements.online_gift(make, campaign, 90_00, APRIL, "dispute_lost", fate_on=MAY)
+    movements.online_gift(make, campaign, 60_00, APRIL, "dispute_won", fate_on=MAY)
+    movements.online_gift(make, campaign, 20_00, APRIL, "refunded", fate_on=APRIL)
+    movements.offline_gift(campaign, 300_00, APRIL, "partly_refunded")  # refunded today
     return campaign
+
+
+def this_month() -> date:
+    return datetime.now(UTC).date().replace(day=1)
 
 
 def test_every_kind_of_movement_adds_up_to_the_campaign_total(db, busy):
@@ -43,17 +49,25 @@ def test_every_kind_of_movement_adds_up_to_the_campaign_total(db, busy):
     assert (
         account.closing_minor
         == fresh_total(db, busy)
-        == 350_000_00 + 50_00 + 50_00 + 40_00 + 100_00
+        == 350_000_00 + 50_00 + 50_00 + 40_00 + 150_00
     )
     assert account.opening.opening_minor == 350_000_00
-    march, april = (movement for _month, movement in account.months)
-    assert [month for month, _ in account.months] == [date(2025, 3, 1), date(2025, 4, 1)]
+    assert [month for month, _ in account.months] == [
+        date(2025, 3, 1),
+        date(2025, 4, 1),
+        date(2025, 5, 1),
+        this_month(),
+    ]
+    march, april, may, today = (movement for _month, movement in account.months)
     assert march.online_minor == 180_00 and march.offline_minor == 0
-    assert march.refunded_minor == 50_00 + 10_00
-    assert march.disputes_held_minor == 20_00 and march.disputes_lost_minor == 0
-    assert april.online_minor == 170_00 and april.offline_minor == 200_00
-    assert april.refunded_minor == 30_00 + 20_00 + 20_00 + 100_00
-    assert april.disputes_lost_minor == 60_00 and april.disputes_held_minor == 0
+    assert march.out_minor == 0  # its refunds and disputes came later
+    assert april.online_minor == 170_00 and april.offline_minor == 300_00
+    assert april.refunded_minor == 10_00 + 20_00  # before March's dispute; April's refund
+    assert april.disputes_held_minor == 20_00 and april.disputes_lost_minor == 0
+    assert may.in_minor == 0
+    assert may.refunded_minor == 50_00 + 30_00 + 20_00
+    assert may.disputes_lost_minor == 60_00 and may.disputes_held_minor == 0
+    assert today.in_minor == 0 and today.refunded_minor == 150_00  # the offline refund
     assert sum(m.net_minor for _, m in account.months) + account.opening.net_minor == (
         account.closing_minor
     )
@@ -105,20 +119,23 @@ def test_the_closing_line_is_the_total_whatever_happened(db, make, gifts):
             expected_in[month] = expected_in.get(month, 0) + amount
     account = campaign_account(campaign)
     assert account.closing_minor == fresh_total(db, campaign)
-    assert {month: m.online_minor + m.offline_minor for month, m in account.months} == expected_in
+    money_in = {month: m.online_minor + m.offline_minor for month, m in account.months}
+    assert {month: amount for month, amount in money_in.items() if amount} == expected_in
     assert account.total.in_minor == sum(amount for _, amount, _, _ in gifts)
     assert ledger.reconcile() == []
 
 
 def test_the_page_shows_months_refunds_disputes_and_the_total(client, db, busy):
     page = client.get("/campaigns/busy/account").get_data(as_text=True)
-    assert "March 2025" in page and "April 2025" in page
+    assert "March 2025" in page and "April 2025" in page and "May 2025" in page
     assert "Opening balance" in page
     assert "Refunds" in page and "Disputes" in page
-    assert "-$170.00" in page  # April's refunds, shown going out
-    assert "-$60.00" in page  # the dispute lost in April
+    assert "-$100.00" in page  # May's refunds, shown going out
+    assert "-$60.00" in page  # the dispute lost in May
+    assert "-$150.00" in page  # the offline refund made today
+    assert "shown in the month they happened" in page
     assert "<bdi>$20.00</bdi> of the disputes is held while they are open" in page
-    assert "Total raised: <bdi>$350,240.00</bdi>" in page
+    assert "Total raised: <bdi>$350,290.00</bdi>" in page
     assert "<script" not in page and "<img" not in page
 
 
@@ -129,7 +146,7 @@ def test_the_page_in_arabic(client, db, busy):
     assert 'dir="rtl"' in page
     assert "أين تذهب الأموال" in page
     assert "مارس 2025" in page or "آذار 2025" in page
-    assert "350,240.00" in page
+    assert "350,290.00" in page
     for english in ("Where the money goes", "Online gifts", "Refunds", "Total raised", "Month"):
         assert english not in page
 

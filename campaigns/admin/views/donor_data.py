@@ -99,9 +99,12 @@ def donor_data_erase():
     flash(
         _(
             "The donor's data was erased (donations: %(donations)s, payment events: "
-            "%(events)s). Their amounts, dates and states are kept.",
+            "%(events)s, news subscriptions: %(subscriptions)s, emails: %(emails)s). "
+            "Their amounts, dates and states are kept.",
             donations=erasure.donations,
             events=erasure.events,
+            subscriptions=erasure.subscriptions,
+            emails=erasure.emails,
         ),
         "success",
     )

@@ -21,6 +21,7 @@ from campaigns.models import (
     DonationStatus,
     Frequency,
     OfflineMethod,
+    RefundRecord,
 )
 from campaigns.models.base import utcnow
 from campaigns.payments.ledger.totals import (
@@ -249,8 +250,57 @@ def refund_directly(
         if refunded >= donation.amount_minor
         else DonationStatus.PARTIALLY_REFUNDED
     )
-    move(donation, status, refunded_minor=refunded)
+    before = donation.refunded_minor
+    if move(donation, status, refunded_minor=refunded):
+        note_refunds(donation, before, [(refunded, None)])
     return donation
+
+
+def note_refunds(donation: Donation, before: int, steps: list[tuple[int, datetime | None]]) -> None:
+    """Record the refunds that took the gift from ``before`` to its refunded total: one row
+    per step, ``(refunded total after it, when)`` (None: now), in the ledger's transaction."""
+    for total, amount, at in _rows(steps, before, donation.refunded_minor):
+        db.session.add(
+            RefundRecord(
+                donation_id=donation.id,
+                amount_minor=amount,
+                refunded_total_minor=total,
+                refunded_at=at,
+            )
+        )
+    db.session.flush()
+
+
+def place_refunds(donation: Donation, steps: list[tuple[int, datetime | None]]) -> None:
+    """Make the gift's refund records exactly these steps (every refunded total its payment
+    events report, with when each was first reported), rewriting them if they differ: an
+    event about an earlier refund that arrives after a later one splits the later one."""
+    wanted = _rows(steps, 0, donation.refunded_minor)
+    held = db.session.execute(
+        sa.select(
+            RefundRecord.refunded_total_minor, RefundRecord.amount_minor, RefundRecord.refunded_at
+        )
+        .where(RefundRecord.donation_id == donation.id)
+        .order_by(RefundRecord.refunded_total_minor)
+    ).all()
+    if [(t, a) for t, a, _ in wanted] == [(t, a) for t, a, _ in held]:
+        return
+    db.session.execute(sa.delete(RefundRecord).where(RefundRecord.donation_id == donation.id))
+    note_refunds(donation, 0, [(total, at) for total, _, at in wanted])
+
+
+def _rows(
+    steps: list[tuple[int, datetime | None]], before: int, ceiling: int
+) -> list[tuple[int, int, datetime]]:
+    """(total, amount, when) for each step above ``before``, up to ``ceiling``, in order."""
+    rows, previous = [], before
+    for total, at in sorted(steps, key=lambda step: step[0]):
+        total = min(total, ceiling)
+        if total <= previous:
+            continue
+        rows.append((total, total - previous, at or utcnow()))
+        previous = total
+    return rows
 
 
 @ledger_entry

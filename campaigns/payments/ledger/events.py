@@ -36,7 +36,7 @@ from campaigns.payments.gateways.stripe_events import (
     Reading,
     read_event,
 )
-from campaigns.payments.ledger.entries import new_reference
+from campaigns.payments.ledger.entries import new_reference, place_refunds
 from campaigns.payments.ledger.totals import EVENT_PROVIDERS, PAID, ledger_entry, move
 
 log = logging.getLogger(__name__)
@@ -381,9 +381,35 @@ def _converge(
     fields: dict[str, Any] = dict(links)
     if status in PAID and donation.succeeded_at is None:
         fields["succeeded_at"] = paid_at or utcnow()
-    return move(
+    if dispute in (DISPUTE_OPEN, DISPUTE_LOST) and donation.disputed_at is None:
+        fields["disputed_at"] = _first_time(f for f in readings if f.dispute != DISPUTE_NONE)
+    changed = move(
         donation, status, refunded_minor=refunded, disputed=dispute == DISPUTE_OPEN, **fields
     )
+    if reading.refunded > 0 or (changed and donation.refunded_minor > 0):
+        place_refunds(donation, _refund_steps(readings, donation.amount_minor))
+    return changed
+
+
+def _first_time(facts: Iterable[Reading]) -> datetime:
+    """When the earliest of these facts happened, as the provider dated it (else now)."""
+    times = [f.event_created for f in facts if f.event_created]
+    return min(times) if times else utcnow()
+
+
+def _refund_steps(readings: list[Reading], amount: int) -> list[tuple[int, datetime | None]]:
+    """Each refunded total that the events report, with when it was first reported: a refund
+    in March and another in May stay two refunds, whatever the order in which their events
+    arrived."""
+    steps: dict[int, datetime | None] = {}
+    for fact in readings:
+        total = min(fact.refunded, amount)
+        if total <= 0:
+            continue
+        known = steps.get(total)
+        when = fact.event_created
+        steps[total] = min(known, when) if known and when else known or when
+    return sorted(steps.items(), key=lambda step: step[0])
 
 
 def _from_checkout(reading: Reading) -> bool:
