@@ -2,7 +2,7 @@
 (trigrams), a campaign's recent donors; the audit log by moment (all, per organization)
 
 Revision ID: 7b3e1d9a4c62
-Revises: c3a9e5f27b18
+Revises: e5d1c7a9b3f2
 Create Date: 2026-12-01 11:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "7b3e1d9a4c62"
-down_revision = "c3a9e5f27b18"
+down_revision = "e5d1c7a9b3f2"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 public account shows them in the month they happened; filled in for past refunds
 
 Revision ID: e5b2c8d41a73
-Revises: c3a9e5f27b18
+Revises: 7b3e1d9a4c62
 Create Date: 2026-12-01 11:30:00
 
 Past refunds are dated by their refund receipts (one per refund, with its amount and the
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5b2c8d41a73'
-down_revision = "c3a9e5f27b18"
+down_revision = "7b3e1d9a4c62"
 branch_labels = None
 depends_on = None
 
