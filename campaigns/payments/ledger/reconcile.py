@@ -130,7 +130,10 @@ def _donation_figures() -> list[sa.ColumnElement[int]]:
         sa.case((donor, 1), else_=0),
         sa.case((gift, 1), else_=0),
         sa.case((gift, net), else_=0),
-        sa.case((Donation.refunded_minor > 0, Donation.refunded_minor), else_=0),
+        sa.case(
+            (Donation.status == DonationStatus.REFUNDED, Donation.amount_minor),
+            else_=Donation.refunded_minor,
+        ),
         sa.case((Donation.status == DonationStatus.DISPUTED, net), else_=0),
     ]
 

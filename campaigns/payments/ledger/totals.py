@@ -33,6 +33,7 @@ from typing import Any, ParamSpec, TypeVar, cast
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from campaigns.extensions import db
 from campaigns.models import (
@@ -140,7 +141,8 @@ def figures(
         donor_count=donors,
         gifts=1 if gift else 0,
         gifts_minor=raised if gift else 0,
-        refunded_minor=refunded_minor,
+        # A dispute lost gives all of it back, whatever was refunded before.
+        refunded_minor=amount_minor if status == DonationStatus.REFUNDED else refunded_minor,
         disputed_minor=held,
     )
 
@@ -263,7 +265,8 @@ def _write_totals() -> None:
     ]
     add_to(CampaignDailyTotal, rows, FIGURE_COLUMNS)
     for campaign_id in campaigns:
-        campaign = db.session.get(Campaign, campaign_id)
+        # Only a campaign the session holds needs to forget its totals: nothing is read.
+        campaign = db.session.identity_map.get(identity_key(Campaign, campaign_id))
         if campaign is not None:
             db.session.expire(campaign, ["raised_minor", "donor_count"])
 
