@@ -34,7 +34,7 @@ SELECT campaign_id, {day}, currency, 0,
         AND source <> 'opening_balance' THEN 1 ELSE 0 END),
     SUM(CASE WHEN status IN ('succeeded', 'partially_refunded') AND NOT disputed
         AND source <> 'opening_balance' THEN amount_minor - refunded_minor ELSE 0 END),
-    SUM(refunded_minor),
+    SUM(CASE WHEN status = 'refunded' THEN amount_minor ELSE refunded_minor END),
     SUM(CASE WHEN status = 'disputed' THEN amount_minor - refunded_minor ELSE 0 END)
 FROM donations
 WHERE status IN ('succeeded', 'partially_refunded', 'refunded', 'disputed')
