@@ -241,6 +241,7 @@ def start_gunicorn(database_url: str, port: int, workers: int) -> subprocess.Pop
         "STRIPE_WEBHOOK_SECRET": SECRET,
         "SECRET_KEY": "bench-secret",
         "CAMPAIGNS_ENV": "production",
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "RATELIMIT_ENABLED": "false",
     }
     env.pop("STRIPE_SECRET_KEY", None)

@@ -8,9 +8,10 @@ that moves money in or out of them goes through :func:`move`, which
   serialises writers on its own),
 * writes the new state with a conditional ``UPDATE ... WHERE status = <old> AND ...``, so a
   transition that another worker already made is refused instead of repeated, and
-* adds the differences to the kept figures in the same transaction, as the last statements
-  of the ledger call: one ``INSERT ... ON CONFLICT DO UPDATE`` adding to the campaigns'
-  totals, one adding to their daily figures. Both go to one of ``SLOTS`` rows per campaign
+* adds the differences to the kept figures in the same transaction, as the last statement
+  of the ledger call: an ``INSERT ... ON CONFLICT DO UPDATE`` adding to the campaigns'
+  totals, with another adding to their daily figures in its ``WITH`` (on SQLite, two
+  statements). Both go to one of ``SLOTS`` rows per campaign
   (and day), picked at random per transaction, so gifts to one campaign do not all queue
   on one row; readers sum the slots.
 
@@ -240,8 +241,8 @@ def _owe(campaign_id: int, day: date, currency: str, change: Figures) -> None:
 def _write_totals() -> None:
     """Add what this transaction's transitions owe to the kept figures.
 
-    Done once, as the last statements before the caller commits: one statement for the
-    campaigns' totals, one for their days, each row in a fixed order (so two transactions
+    Done once, as the last statement before the caller commits (two on SQLite): the
+    campaigns' totals, then their days, each row in a fixed order (so two transactions
     never wait on each other in a circle), all in one slot picked at random.
     """
     owed: dict[tuple[int, date, str], Figures] = db.session.info.pop(_OWED_TOTALS, None) or {}
@@ -257,13 +258,21 @@ def _write_totals() -> None:
         for cid, (raised, donors) in sorted(campaigns.items())
         if raised or donors
     ]
-    add_to(CampaignTotalSlot, totals, ("raised_minor", "donor_count"))
     rows = [
         {"campaign_id": cid, "day": day, "currency": currency, "slot": slot}
         | dict(zip(FIGURE_COLUMNS, astuple(change), strict=True))
         for (cid, day, currency), change in days
     ]
-    add_to(CampaignDailyTotal, rows, FIGURE_COLUMNS)
+    first = upsert(CampaignTotalSlot, totals, ("raised_minor", "donor_count"))
+    then = upsert(CampaignDailyTotal, rows, FIGURE_COLUMNS)
+    if first is not None and then is not None and _dialect() == "postgresql":
+        # One round trip: the daily rows are written by a data-modifying WITH, which runs
+        # once the main statement (the totals) is done, in the same order every time.
+        db.session.execute(first.add_cte(then.cte("days")))
+    else:
+        for statement in (first, then):
+            if statement is not None:
+                db.session.execute(statement)
     for campaign_id in campaigns:
         # Only a campaign the session holds needs to forget its totals: nothing is read.
         campaign = db.session.identity_map.get(identity_key(Campaign, campaign_id))
@@ -271,21 +280,30 @@ def _write_totals() -> None:
             db.session.expire(campaign, ["raised_minor", "donor_count"])
 
 
-def add_to(model: type, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
-    """Add ``rows``' ``columns`` to the rows of ``model``'s table with the same key, inserting
-    those missing: one ``INSERT ... ON CONFLICT DO UPDATE`` for all of them."""
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def upsert(model: type, rows: list[dict[str, Any]], columns: tuple[str, ...]):
+    """``INSERT ... ON CONFLICT DO UPDATE`` adding ``rows``' ``columns`` to the rows of
+    ``model``'s table with the same key (inserting those missing); None for no rows."""
     if not rows:
-        return
+        return None
     table = cast(sa.Table, model.__table__)  # type: ignore[attr-defined]
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = postgresql.insert if _dialect() == "postgresql" else sqlite.insert
     statement = insert(table).values(rows)
     keys = [column.name for column in table.primary_key.columns]
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=keys,
         set_={name: table.c[name] + statement.excluded[name] for name in columns},
     )
-    db.session.execute(statement)
+
+
+def add_to(model: type, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    """Add ``rows``' ``columns`` to the kept rows of ``model`` with the same key."""
+    statement = upsert(model, rows, columns)
+    if statement is not None:
+        db.session.execute(statement)
 
 
 def ledger_entry(function: Callable[P, R]) -> Callable[P, R]:
