@@ -31,6 +31,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -164,8 +165,10 @@ def pgbench_tps(database_url: str, clients: int, seconds: int) -> float:
         conn.execute(sa.text("CREATE TABLE bench_counter (id integer PRIMARY KEY, n bigint)"))
         conn.execute(sa.text("INSERT INTO bench_counter VALUES (1, 0)"))
     engine.dispose()
-    script = ROOT / "bench" / ".pgbench_update.sql"
-    script.write_text("UPDATE bench_counter SET n = n + 1 WHERE id = 1;\n")
+    handle, name = tempfile.mkstemp(suffix=".sql")
+    script = Path(name)
+    with os.fdopen(handle, "w") as file:
+        file.write("UPDATE bench_counter SET n = n + 1 WHERE id = 1;\n")
     env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
     command = [
         "pgbench",
