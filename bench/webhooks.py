@@ -4,9 +4,16 @@ It creates a throwaway PostgreSQL database, builds the schema, opens one campaig
 pending Stripe donations, starts gunicorn on it, and sends each donation's signed
 ``checkout.session.completed`` (plus a share of duplicate deliveries, as Stripe's retries
 would) from concurrent senders. It prints events per second, then checks that the campaign's
-total is exact and that ``reconcile`` finds no drift, and drops the database.
+total is exact and that ``reconcile`` finds no drift.
+
+For a ceiling measured in the same run, on the same server, it then runs ``pgbench`` (from
+PostgreSQL) with as many clients as senders, each transaction a single-row ``UPDATE`` of one
+counter (the cheapest write a hot row can take), and prints events/s divided by pgbench's
+transactions per second. Last, it counts the SQL statements (round trips, BEGIN and COMMIT
+included) that a few more events cost, in this process, and drops the database.
 
     python bench/webhooks.py --events 2000 --workers 4 --senders 16
+    python bench/webhooks.py --app /path/to/another/checkout   # the same, on other code
 
 Bounded: it stops sending after ``--events`` deliveries or ``--max-seconds``, whichever
 comes first.
@@ -24,6 +31,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -36,6 +44,8 @@ import requests
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
+if "--app" in sys.argv:  # measure another checkout of the app (its code, its migrations)
+    ROOT = Path(sys.argv[sys.argv.index("--app") + 1]).resolve()
 sys.path.insert(0, str(ROOT))
 
 SECRET = "whsec_bench_secret"  # noqa: S105 - signs events for a local throwaway server
@@ -95,7 +105,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare(database_url: str, count: int) -> tuple[int, list[dict]]:
+def prepare(database_url: str, count: int, migrate: bool = True) -> tuple[int, list[dict]]:
     """Schema, one campaign and ``count`` pending donations; returns their events."""
     from flask_migrate import upgrade
 
@@ -105,11 +115,13 @@ def prepare(database_url: str, count: int) -> tuple[int, list[dict]]:
     from campaigns.payments import ledger
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
+    suffix = "" if migrate else f"-{uuid.uuid4().hex[:6]}"
     with app.app_context():
-        upgrade()
-        org = Organization(slug="bench", name_en="Bench", founded_on=date(2018, 1, 1))
+        if migrate:
+            upgrade()
+        org = Organization(slug=f"bench{suffix}", name_en="Bench", founded_on=date(2018, 1, 1))
         campaign = Campaign(
-            slug="bench",
+            slug=f"bench{suffix}",
             organization=org,
             state=CampaignState.PUBLISHED,
             sector=Sector.HEALTH,
@@ -145,13 +157,94 @@ def check(database_url: str, campaign_id: int, distinct: int) -> tuple[int, int,
     return result
 
 
+def pgbench_tps(database_url: str, clients: int, seconds: int) -> float:
+    """Single-row UPDATE transactions per second that pgbench gets from the same server."""
+    url = sa.engine.make_url(database_url)
+    engine = sa.create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE bench_counter (id integer PRIMARY KEY, n bigint)"))
+        conn.execute(sa.text("INSERT INTO bench_counter VALUES (1, 0)"))
+    engine.dispose()
+    handle, name = tempfile.mkstemp(suffix=".sql")
+    script = Path(name)
+    with os.fdopen(handle, "w") as file:
+        file.write("UPDATE bench_counter SET n = n + 1 WHERE id = 1;\n")
+    env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
+    command = [
+        "pgbench",
+        "--no-vacuum",
+        f"--client={clients}",
+        "--jobs=2",
+        f"--time={seconds}",
+        f"--file={script}",
+        f"--host={url.host or '127.0.0.1'}",
+        f"--port={url.port or 5432}",
+        f"--username={url.username or 'postgres'}",
+        url.database or "postgres",
+    ]
+    try:
+        output = subprocess.run(
+            command, env=env, capture_output=True, text=True, check=True, timeout=seconds + 60
+        ).stdout
+    finally:
+        script.unlink(missing_ok=True)
+    for line in output.splitlines():
+        if line.startswith("tps = "):
+            return float(line.split()[2])
+    raise RuntimeError(f"no tps in pgbench's output:\n{output}")
+
+
+def round_trips(database_url: str, count: int) -> tuple[float, Counter]:
+    """Statements per event (BEGIN and COMMIT included) for ``count`` completions delivered
+    in this process, one request each; and how many of each kind all of them took."""
+    from sqlalchemy import event
+
+    from campaigns import create_app
+    from campaigns.extensions import db
+
+    _, events = prepare(database_url, count, migrate=False)
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "bench",
+            "STRIPE_WEBHOOK_SECRET": SECRET,
+            "RATELIMIT_ENABLED": False,
+            "STRIPE_SECRET_KEY": None,
+        }
+    )
+    kinds: Counter = Counter()
+
+    def statement(conn, cursor, text, parameters, context, executemany):
+        kinds[" ".join(text.split()[:3])[:60]] += 1
+
+    with app.app_context():
+        client = app.test_client()
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", statement)
+        event.listen(engine, "begin", lambda conn: kinds.update(["BEGIN"]))
+        event.listen(engine, "commit", lambda conn: kinds.update(["COMMIT"]))
+        for e in events:
+            body = json.dumps(e)
+            response = client.post(
+                "/webhooks/stripe",
+                data=body.encode(),
+                headers={"Stripe-Signature": sign(body), "Content-Type": "application/json"},
+            )
+            assert response.status_code == 200, response.get_data(as_text=True)
+        event.remove(engine, "before_cursor_execute", statement)
+        engine.dispose()
+    return sum(kinds.values()) / count, kinds
+
+
 def start_gunicorn(database_url: str, port: int, workers: int) -> subprocess.Popen:
     env = {
         **os.environ,
+        "PYTHONPATH": str(ROOT),
         "DATABASE_URL": database_url,
         "STRIPE_WEBHOOK_SECRET": SECRET,
         "SECRET_KEY": "bench-secret",
         "CAMPAIGNS_ENV": "production",
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "RATELIMIT_ENABLED": "false",
     }
     env.pop("STRIPE_SECRET_KEY", None)
@@ -188,6 +281,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--senders", type=int, default=16, help="concurrent senders")
     parser.add_argument("--max-seconds", type=float, default=120, help="stop sending after")
+    parser.add_argument("--pgbench-seconds", type=int, default=15, help="length of pgbench's run")
+    parser.add_argument("--probe", type=int, default=20, help="events whose statements are counted")
+    parser.add_argument("--app", default=str(ROOT), help="the checkout of the app to measure")
     parser.add_argument(
         "--postgres",
         default=os.environ.get(
@@ -239,23 +335,39 @@ def main() -> int:
         sent = sum(statuses.values())
 
         raised, donors, drift = check(database_url, campaign_id, len(bodies))
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        process = None
         distinct_sent = len(bodies) if sent == len(deliveries) else None
+        rate = sent / elapsed
         print(
             f"{sent} deliveries ({len(deliveries) - len(bodies)} duplicates) in {elapsed:.1f} s"
             f" with {args.workers} gunicorn workers and {args.senders} senders:"
-            f" {sent / elapsed:.0f} events/s"
+            f" {rate:.0f} events/s"
         )
         print(f"HTTP statuses: {dict(statuses)}")
+        ok = not drift and set(statuses) == {200}
         if distinct_sent is not None:
             exact = raised == distinct_sent * AMOUNT and donors == distinct_sent
+            ok = ok and exact
             print(
                 f"campaign total {raised} minor units from {donors} donors;"
                 f" expected {distinct_sent * AMOUNT} from {distinct_sent}:"
                 f" {'exact' if exact else 'WRONG'}; reconcile drift: {len(drift)}"
             )
-            return 0 if exact and not drift and set(statuses) == {200} else 1
-        print(f"stopped by --max-seconds; reconcile drift: {len(drift)}")
-        return 0 if not drift else 1
+        else:
+            print(f"stopped by --max-seconds; reconcile drift: {len(drift)}")
+        tps = pgbench_tps(database_url, args.senders, args.pgbench_seconds)
+        print(
+            f"pgbench, single-row UPDATE, {args.senders} clients, same server: {tps:.0f} TPS;"
+            f" events/s / pgbench TPS = {rate / tps:.3f}"
+        )
+        if args.probe:
+            per_event, kinds = round_trips(database_url, args.probe)
+            print(f"SQL round trips per event (BEGIN and COMMIT included): {per_event:.1f}")
+            for kind, n in kinds.most_common():
+                print(f"  {n / args.probe:5.2f}  {kind}")
+        return 0 if ok else 1
     finally:
         if process is not None:
             process.send_signal(signal.SIGTERM)

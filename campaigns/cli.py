@@ -65,30 +65,40 @@ def create_admin(email: str, password_stdin: bool) -> None:
 
 
 @click.command("reconcile")
-@click.option("--fix", is_flag=True, help="Rewrite the totals that drifted from the ledger.")
+@click.option("--fix", is_flag=True, help="Rewrite the figures that drifted from the ledger.")
 def reconcile(fix: bool) -> None:
-    """Recompute every campaign's total from its donations and report any drift.
+    """Recompute every campaign's total and daily figures from its donations and report any
+    drift.
 
-    Exits 0 when every total matches the ledger (or, with ``--fix``, once repaired), 1 when
+    Exits 0 when every figure matches the ledger (or, with ``--fix``, once repaired), 1 when
     drift remains.
     """
     from campaigns import unit_of_work
     from campaigns.money import format_plain
+    from campaigns.payments.ledger import Drift
     from campaigns.payments.ledger import reconcile as reconcile_totals
 
     with unit_of_work.command(dry_run=not fix):
         drifts = reconcile_totals(fix=fix)
+    fixed = " (fixed)" if fix else ""
     for d in drifts:
-        click.echo(
-            f"{d.slug}: raised {format_plain(d.stored_raised, d.currency)} {d.currency}"
-            f" in the total, {format_plain(d.expected_raised, d.currency)} in the ledger;"
-            f" donors {d.stored_donors} in the total, {d.expected_donors} in the ledger"
-            + (" (fixed)" if fix else "")
+        if isinstance(d, Drift):
+            click.echo(
+                f"{d.slug}: raised {format_plain(d.stored_raised, d.currency)} {d.currency}"
+                f" in the total, {format_plain(d.expected_raised, d.currency)} in the ledger;"
+                f" donors {d.stored_donors} in the total, {d.expected_donors} in the ledger" + fixed
+            )
+            continue
+        figures = "; ".join(
+            f"{name} {stored} kept, {expected} in the ledger"
+            for name, (stored, expected) in d.differences.items()
         )
+        click.echo(f"{d.slug} on {d.day.isoformat()} ({d.currency}): {figures}{fixed}")
+    campaigns = len({d.campaign_id for d in drifts})
     if not drifts:
-        click.echo("Every campaign total matches its donations.")
+        click.echo("Every campaign total and daily figure matches its donations.")
     elif fix:
-        click.echo(f"Repaired {len(drifts)} campaign(s).")
+        click.echo(f"Repaired {campaigns} campaign(s).")
     else:
-        click.echo(f"{len(drifts)} campaign(s) drifted; run with --fix to repair.")
+        click.echo(f"{campaigns} campaign(s) drifted; run with --fix to repair.")
         raise SystemExit(1)

@@ -2,25 +2,23 @@
 
 The chart is plain SVG geometry computed here and written out by a template, so it shows
 with JavaScript off and costs the browser nothing.
+
+Every figure is read from what the ledger keeps as it moves money (the campaigns' totals
+and their daily figures, :mod:`campaigns.models.totals`), never summed over the donations:
+the dashboard costs the same with ten gifts or a million.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import cast
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from campaigns.admin.access import Ability, scope
 from campaigns.extensions import db
-from campaigns.models import Campaign, Donation, DonationSource
-from campaigns.models.donation import COUNTED_STATUSES
-from campaigns.timeutil import as_utc
+from campaigns.models import Campaign, CampaignDailyTotal, Donation
 
-#: Donations whose (unrefunded) amount is in a campaign's total.
-COUNTED = tuple(sorted(COUNTED_STATUSES))
 CHART_DAYS = 30
 
 
@@ -38,30 +36,25 @@ class CampaignFigures:
         return self.campaign.raised_minor * 100 // goal
 
 
-def _counted():
-    return (
-        Donation.status.in_(COUNTED),
-        Donation.disputed.is_(False),
-        Donation.source != DonationSource.OPENING_BALANCE,
-    )
-
-
 def figures(campaigns: list[Campaign]) -> list[CampaignFigures]:
     """Raised, goal and donors come from the campaign; the count of gifts and the average
-    gift come from the ledger, without opening balances (which are not gifts)."""
+    gift from the ledger's daily figures, without opening balances (which are not gifts)."""
     if not campaigns:
         return []
-    net = Donation.amount_minor - Donation.refunded_minor
     rows = db.session.execute(
-        select(Donation.campaign_id, func.count(), func.coalesce(func.sum(net), 0))
-        .where(Donation.campaign_id.in_([c.id for c in campaigns]), *_counted())
-        .group_by(Donation.campaign_id)
+        select(
+            CampaignDailyTotal.campaign_id,
+            func.sum(CampaignDailyTotal.gifts),
+            func.sum(CampaignDailyTotal.gifts_minor),
+        )
+        .where(CampaignDailyTotal.campaign_id.in_([c.id for c in campaigns]))
+        .group_by(CampaignDailyTotal.campaign_id)
     )
-    totals = {campaign_id: (count, int(total)) for campaign_id, count, total in rows}
+    totals = {campaign_id: (int(count), int(total)) for campaign_id, count, total in rows}
     result = []
     for campaign in campaigns:
         count, total = totals.get(campaign.id, (0, 0))
-        average = (2 * total + count) // (2 * count) if count else None
+        average = (2 * total + count) // (2 * count) if count > 0 else None
         result.append(CampaignFigures(campaign, count, average))
     return result
 
@@ -96,18 +89,16 @@ def gifts_over_time(campaign: Campaign, today: date | None = None, days: int = C
     """Money given per day over the last ``days`` days, as bars ready to draw."""
     today = today or datetime.now(UTC).date()
     first = today - timedelta(days=days - 1)
-    start = datetime.combine(first, time.min, tzinfo=UTC)
     rows = db.session.execute(
-        select(Donation.succeeded_at, Donation.amount_minor - Donation.refunded_minor).where(
-            Donation.campaign_id == campaign.id, Donation.succeeded_at >= start, *_counted()
+        select(
+            CampaignDailyTotal.day,
+            func.sum(CampaignDailyTotal.gifts_minor),
+            func.sum(CampaignDailyTotal.gifts),
         )
+        .where(CampaignDailyTotal.campaign_id == campaign.id, CampaignDailyTotal.day >= first)
+        .group_by(CampaignDailyTotal.day)
     )
-    per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    for moment, amount in rows:
-        # Only donations that succeeded are read, so each has its moment.
-        day = as_utc(cast(datetime, moment)).astimezone(UTC).date()
-        per_day[day][0] += amount
-        per_day[day][1] += 1
+    per_day = {day: (int(amount), int(count)) for day, amount, count in rows if day <= today}
     width, height, top, bottom = 600, 160, 8, 20
     baseline = height - bottom
     slot = width / days
@@ -144,7 +135,8 @@ def latest_donations(limit: int = 10) -> list[Donation]:
     query = (
         select(Donation)
         .join(Campaign, Donation.campaign_id == Campaign.id)
-        .order_by(Donation.created_at.desc(), Donation.id.desc())
+        # Newest first by the primary key: an index walked backwards, however many there are.
+        .order_by(Donation.id.desc())
         .limit(limit)
     )
     return list(db.session.scalars(scope(query, Campaign.organization_id, Ability.MONEY)))

@@ -193,8 +193,6 @@ def _campaign(
         sector=_enum(Sector, spec["sector"], spec["slug"]),
         currency=currency,
         goal_minor=spec["goal_minor"],
-        raised_minor=0,
-        donor_count=0,
         starts_on=starts_on,
         ends_on=_day(spec, "ends", today),
     )
@@ -247,8 +245,6 @@ def _project(
         sector=_enum(Sector, spec["sector"], spec["slug"]),
         currency=currency,
         goal_minor=None,
-        raised_minor=0,
-        donor_count=0,
         starts_on=implemented_from or organization.founded_on,
         ends_on=implemented_to,
         implemented_from=implemented_from,

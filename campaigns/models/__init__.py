@@ -25,6 +25,7 @@ from campaigns.models.organization import Organization
 from campaigns.models.outbox import OutboxMessage, OutboxStatus
 from campaigns.models.receipt import Receipt, ReceiptCounter
 from campaigns.models.site_page import SitePage
+from campaigns.models.totals import CampaignDailyTotal, CampaignTotalSlot
 from campaigns.models.update import Update, UpdateCategory
 from campaigns.models.user import AuditEntry, LoginAttempt, Membership, Role, User
 
@@ -32,7 +33,9 @@ __all__ = [
     "AuditEntry",
     "Bilingual",
     "Campaign",
+    "CampaignDailyTotal",
     "CampaignState",
+    "CampaignTotalSlot",
     "Chapter",
     "DatePrecision",
     "Donation",

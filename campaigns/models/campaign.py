@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -15,11 +16,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    cast,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from campaigns.extensions import Model
 from campaigns.models.base import Bilingual, Int64, TimestampMixin, enum_type
+from campaigns.models.totals import CampaignTotalSlot
 
 if TYPE_CHECKING:
     from campaigns.models.donation import Donation
@@ -96,10 +101,31 @@ class Campaign(Bilingual, TimestampMixin, Model):
     #: Goal in minor units of ``currency``; empty only for a completed project recorded
     #: without a fundraising target.
     goal_minor: Mapped[int | None] = mapped_column(Int64)
-    #: Cache of the ledger: changed only with the donation transition that justifies it.
-    raised_minor: Mapped[int] = mapped_column(Int64, default=0, server_default="0")
+    #: What the ledger had counted before its figures were kept in slots (the columns
+    #: ``raised_minor`` and ``donor_count``); read through ``raised_minor`` below.
+    raised_base_minor: Mapped[int] = mapped_column(
+        "raised_minor", Int64, default=0, server_default="0"
+    )
+    donor_base_count: Mapped[int] = mapped_column(
+        "donor_count", Int64, default=0, server_default="0"
+    )
+    #: Cache of the ledger (see :mod:`campaigns.models.totals`): the base plus the slots,
+    #: read in the same statement that loads the campaign (or in any query that names it).
+    raised_minor: Mapped[int] = column_property(
+        raised_base_minor
+        + select(cast(func.coalesce(func.sum(CampaignTotalSlot.raised_minor), 0), BigInteger))
+        .where(CampaignTotalSlot.campaign_id == id)
+        .correlate_except(CampaignTotalSlot)
+        .scalar_subquery()
+    )
     #: Cache of the ledger, like ``raised_minor``.
-    donor_count: Mapped[int] = mapped_column(Int64, default=0, server_default="0")
+    donor_count: Mapped[int] = column_property(
+        donor_base_count
+        + select(cast(func.coalesce(func.sum(CampaignTotalSlot.donor_count), 0), BigInteger))
+        .where(CampaignTotalSlot.campaign_id == id)
+        .correlate_except(CampaignTotalSlot)
+        .scalar_subquery()
+    )
     #: Smallest and largest gift accepted, in minor units; empty means the defaults.
     min_amount_minor: Mapped[int | None] = mapped_column(Int64)
     max_amount_minor: Mapped[int | None] = mapped_column(Int64)

@@ -15,6 +15,7 @@ from campaigns.models import (
     PaymentEvent,
 )
 from campaigns.payments import ledger
+from tests.payments.tampering import set_total
 from tests.stripe_server.events import (
     charge_refunded,
     dispute_closed,
@@ -266,9 +267,7 @@ def test_mark_failed_only_moves_pending_gifts(db, campaign, pending):
 
 def test_reconcile_reports_and_repairs_drift(db, campaign, pending):
     apply(session_event("checkout.session.completed", pending))
-    campaign.raised_minor = 123
-    campaign.donor_count = 7
-    db.session.flush()
+    set_total(db, campaign, 123, 7)
     drifts = ledger.reconcile()
     assert len(drifts) == 1
     drift = drifts[0]
@@ -283,7 +282,7 @@ def test_reconcile_command_exit_codes(db, runner, campaign, pending):
     apply(session_event("checkout.session.completed", pending))
     db.session.commit()
     assert runner.invoke(args=["reconcile"]).exit_code == 0
-    campaign.raised_minor = 1
+    set_total(db, campaign, 1, 1)
     db.session.commit()
     result = runner.invoke(args=["reconcile"])
     assert result.exit_code == 1

@@ -3,7 +3,7 @@
 * ``totals``: what a donation contributes, and the one guarded transition that moves it;
 * ``entries``: gifts and refunds the site records itself (pending, offline, opening balance);
 * ``events``: payment events stored once and applied in any order;
-* ``reconcile``: totals recomputed from the donations.
+* ``reconcile``: totals and daily figures recomputed from the donations.
 
 Callers use this package's names (``ledger.record_event(...)``); services here ``flush()``
 and the caller commits once.
@@ -27,7 +27,7 @@ from campaigns.payments.ledger.events import (
     pending_events,
     record_event,
 )
-from campaigns.payments.ledger.reconcile import Drift, reconcile
+from campaigns.payments.ledger.reconcile import DailyDrift, Drift, reconcile
 from campaigns.payments.ledger.totals import (
     COUNTED,
     EVENT_PROVIDERS,
@@ -45,6 +45,7 @@ __all__ = [
     "PAID",
     "WAITING",
     "ConcurrentChange",
+    "DailyDrift",
     "Drift",
     "LedgerError",
     "RefundRefused",

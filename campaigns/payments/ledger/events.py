@@ -23,7 +23,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from campaigns.extensions import db
 from campaigns.models import Donation, DonationStatus, Frequency, PaymentEvent
@@ -54,27 +56,46 @@ CONTRADICTED = "contradicted"
 def record_event(provider: str, event: Any, payload: str) -> str:
     """Store an event once and apply it; returns what it did (``duplicate`` for a repeat).
 
-    The row is inserted in a SAVEPOINT before anything else: a second delivery of the same
-    event, even one racing this one in another worker, fails on the unique constraint and
-    changes nothing. Any error after that propagates; the caller rolls back the whole
-    transaction, so the event is not stored either and the provider will retry. An event
-    that can never be applied (malformed, or contradicting its donation) is stored with an
-    outcome that says why, so that the provider stops sending it.
+    The row is inserted before anything else, with ``ON CONFLICT DO NOTHING``: a second
+    delivery of the same event, even one racing this one in another worker (it waits for
+    the first to commit), inserts nothing and changes nothing. Any error after that
+    propagates; the caller rolls back the whole transaction, so the event is not stored
+    either and the provider will retry. An event that can never be applied (malformed, or
+    contradicting its donation) is stored with an outcome that says why, so that the
+    provider stops sending it.
     """
-    row = PaymentEvent(
-        provider=provider,
-        event_id=_event_id(event, payload),
-        type=_event_type(event),
-        payload=payload,
-        received_at=utcnow(),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        log.info("Duplicate %s event %s ignored", provider, row.event_id)
+    values = {
+        "provider": provider,
+        "event_id": _event_id(event, payload),
+        "type": _event_type(event),
+        "payload": payload,
+        "received_at": utcnow(),
+    }
+    row_id = db.session.execute(_insert_once(values)).scalar_one_or_none()
+    if row_id is None:
+        log.info("Duplicate %s event %s ignored", provider, values["event_id"])
         return DUPLICATE
+    # The row as just inserted, known to the session without reading it back.
+    row = PaymentEvent(id=row_id, **values, donation_id=None, outcome=None)
+    _mark_waiting(row, None)
+    make_transient_to_detached(row)
+    stale = db.session.identity_map.get(identity_key(PaymentEvent, row_id))
+    if stale is not None:  # left by a transaction that was rolled back (its id is reused)
+        db.session.expunge(stale)
+    db.session.add(row)
     return _apply(row, event)
+
+
+def _insert_once(values: dict[str, Any]) -> sa.Executable:
+    """``INSERT ... ON CONFLICT (provider, event_id) DO NOTHING RETURNING id``."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(PaymentEvent)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+        .returning(PaymentEvent.id)
+    )
 
 
 def _event_id(event: Any, payload: str) -> str:
@@ -127,9 +148,9 @@ def _apply(row: PaymentEvent, event: Any, depth: int = 0) -> str:
         level = logging.ERROR if donation.startswith(CONTRADICTED) else logging.WARNING
         log.log(level, "%s event %s not applied: %s", row.provider, row.event_id, donation)
         return row.outcome
-    row.donation_id = donation.id
     reason = _contradiction(donation, reading)
     if reason:
+        row.donation_id = donation.id
         row.outcome = f"{CONTRADICTED}: {reason}"[:200]
         log.error(
             "%s event %s contradicts donation %s and was not applied: %s",
@@ -139,10 +160,12 @@ def _apply(row: PaymentEvent, event: Any, depth: int = 0) -> str:
             reason,
         )
         return row.outcome
-    outcome, linked = _settle(donation, reading, row)
+    outcome, waiting = _settle(donation, reading, row, replay=depth < 5)
+    # Written once, with the outcome, in the transaction's last flush.
+    row.donation_id = donation.id
     row.outcome = outcome
-    if linked and depth < 5:
-        _replay_waiting(row.provider, linked, depth)
+    for waiting_row in waiting:
+        _apply(waiting_row, json.loads(waiting_row.payload), depth + 1)
     return outcome
 
 
@@ -162,12 +185,18 @@ def _serialize_on(keys: Iterable[str]) -> None:
     after the other, so the second always sees what the first committed. SQLite serialises
     all writers already.
     """
-    if db.session.get_bind().dialect.name != "postgresql":
+    keys = list(keys)
+    if not keys or db.session.get_bind().dialect.name != "postgresql":
         return
-    for key in keys:
-        db.session.execute(
-            sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
-        )
+    # One statement for all the keys; a volatile function is evaluated after the sort, so
+    # the locks are taken in the keys' order.
+    db.session.execute(
+        sa.text(
+            "SELECT pg_advisory_xact_lock(hashtextextended(k, 0))"
+            " FROM unnest(CAST(:keys AS text[])) WITH ORDINALITY AS t(k, n) ORDER BY n"
+        ),
+        {"keys": keys},
+    )
 
 
 def _locked(query: sa.Select) -> Donation | None:
@@ -299,11 +328,13 @@ def _invoice_donation(provider: str, reading: Reading) -> Donation | str | None:
     return child
 
 
-def _settle(donation: Donation, reading: Reading, row: PaymentEvent) -> tuple[str, dict[str, str]]:
+def _settle(
+    donation: Donation, reading: Reading, row: PaymentEvent, *, replay: bool
+) -> tuple[str, list[PaymentEvent]]:
     """Bring the (locked) donation up to its events, linking the event's identifiers to it.
 
-    Returns the outcome and the identifiers newly linked, by donation column (events waiting
-    for them can now be applied).
+    Returns the outcome and (with ``replay``) the waiting events that name an identifier
+    newly linked, which can now be applied.
     """
     links: dict[str, Any] = {}
     linked: dict[str, str] = {}
@@ -326,10 +357,10 @@ def _settle(donation: Donation, reading: Reading, row: PaymentEvent) -> tuple[st
         taken = db.session.scalar(sa.select(Donation.id).where(Donation.invoice_id == invoice))
         if taken is None:
             links["invoice_id"] = invoice
-    changed = _converge(donation, reading, row, links)
+    changed, waiting = _converge(donation, reading, row, links, linked if replay else {})
     if "subscription_ended_at" in links:
         _subscription_ended(donation)
-    return (f"applied: {donation.status}" if changed else "no change"), linked
+    return (f"applied: {donation.status}" if changed else "no change"), waiting
 
 
 def _subscription_ended(donation: Donation) -> None:
@@ -340,26 +371,36 @@ def _subscription_ended(donation: Donation) -> None:
 
 
 def _converge(
-    donation: Donation, reading: Reading, row: PaymentEvent, links: dict[str, Any]
-) -> bool:
+    donation: Donation,
+    reading: Reading,
+    row: PaymentEvent,
+    links: dict[str, Any],
+    linked: dict[str, str],
+) -> tuple[bool, list[PaymentEvent]]:
     """Set the (locked) donation's state from every event stored for it, this one included.
 
     The facts only grow (paid, failed, expired, the largest refund, the furthest dispute
     stage), and are joined with the current state, so the result does not depend on the
-    order in which the events arrived.
+    order in which the events arrived. The same statement finds the events waiting for an
+    identifier in ``linked``; they are returned, to be applied next.
     """
+    facts = sa.and_(
+        PaymentEvent.donation_id == donation.id,
+        PaymentEvent.id != row.id,
+        sa.or_(
+            PaymentEvent.outcome.is_(None),
+            sa.not_(PaymentEvent.outcome.startswith(CONTRADICTED)),
+        ),
+    )
+    query = sa.or_(facts, _waiting_on(row.provider, linked)) if linked else facts
     with db.session.no_autoflush:
-        payloads = db.session.execute(
-            sa.select(PaymentEvent.payload).where(
-                PaymentEvent.donation_id == donation.id,
-                PaymentEvent.id != row.id,
-                sa.or_(
-                    PaymentEvent.outcome.is_(None),
-                    sa.not_(PaymentEvent.outcome.startswith(CONTRADICTED)),
-                ),
-            )
-        ).scalars()
-        readings = [r for r in map(_reread, payloads) if r is not None]
+        stored = (
+            db.session.execute(sa.select(PaymentEvent).where(query).order_by(PaymentEvent.id))
+            .scalars()
+            .all()
+        )
+    waiting = [r for r in stored if r.donation_id is None]
+    readings = [r for r in map(_reread, (r.payload for r in stored if r.donation_id)) if r]
     readings.append(reading)
     paid = donation.status in PAID
     failed = donation.status == DonationStatus.FAILED
@@ -388,7 +429,7 @@ def _converge(
     )
     if reading.refunded > 0 or (changed and donation.refunded_minor > 0):
         place_refunds(donation, _refund_steps(readings, donation.amount_minor))
-    return changed
+    return changed, waiting
 
 
 def _first_time(facts: Iterable[Reading]) -> datetime:
@@ -452,24 +493,14 @@ _WAITING_ON = {
 }
 
 
-def _replay_waiting(provider: str, linked: dict[str, str], depth: int) -> None:
-    """Apply again the waiting events that name a payment just linked to a donation."""
-    rows = (
-        db.session.execute(
-            sa.select(PaymentEvent)
-            .where(
-                PaymentEvent.donation_id.is_(None),
-                PaymentEvent.provider == provider,
-                PaymentEvent.outcome.startswith(WAITING),
-                sa.or_(*(_WAITING_ON[attr] == value for attr, value in linked.items())),
-            )
-            .order_by(PaymentEvent.id)
-        )
-        .scalars()
-        .all()
+def _waiting_on(provider: str, linked: dict[str, str]) -> sa.ColumnElement[bool]:
+    """Waiting events of ``provider`` that name one of the identifiers just linked."""
+    return sa.and_(
+        PaymentEvent.donation_id.is_(None),
+        PaymentEvent.provider == provider,
+        PaymentEvent.outcome.startswith(WAITING),
+        sa.or_(*(_WAITING_ON[attr] == value for attr, value in linked.items())),
     )
-    for row in rows:
-        _apply(row, json.loads(row.payload), depth + 1)
 
 
 def pending_events(limit: int = 100) -> list[PaymentEvent]:

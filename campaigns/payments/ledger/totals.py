@@ -1,16 +1,19 @@
 """What a donation contributes to its campaign, and the one guarded transition.
 
-A campaign's ``raised_minor`` and ``donor_count`` are a cache of its donations. Every change of
-a donation that moves money in or out of a total goes through :func:`move`, which
+A campaign's ``raised_minor`` and ``donor_count``, and the dashboard's daily figures
+(:mod:`campaigns.models.totals`), are a cache of its donations. Every change of a donation
+that moves money in or out of them goes through :func:`move`, which
 
 * reads the donation under a row lock (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite
   serialises writers on its own),
 * writes the new state with a conditional ``UPDATE ... WHERE status = <old> AND ...``, so a
   transition that another worker already made is refused instead of repeated, and
-* adds the difference to the campaign with ``UPDATE campaigns SET raised_minor = raised_minor
-  + :delta`` in the same transaction, as the last statement of the ledger call (the
-  campaign's row is shared by every gift to it, so it is locked for as short a time as
-  possible).
+* adds the differences to the kept figures in the same transaction, as the last statement
+  of the ledger call: an ``INSERT ... ON CONFLICT DO UPDATE`` adding to the campaigns'
+  totals, with another adding to their daily figures in its ``WITH`` (on SQLite, two
+  statements). Both go to one of ``SLOTS`` rows per campaign
+  (and day), picked at random per transaction, so gifts to one campaign do not all queue
+  on one row; readers sum the slots.
 
 What counts: a donation contributes ``amount_minor - refunded_minor`` to ``raised_minor`` while
 it is ``succeeded`` or ``partially_refunded``; nothing while it is pending, failed, expired,
@@ -22,17 +25,31 @@ renewal (the donor was counted with the gift that started the subscription).
 from __future__ import annotations
 
 import functools
+import random
 from collections.abc import Callable
+from dataclasses import astuple, dataclass
+from datetime import UTC, date, datetime
 from typing import Any, ParamSpec, TypeVar, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from campaigns.extensions import db
-from campaigns.models import Campaign, Donation, DonationSource, DonationStatus
+from campaigns.models import (
+    Campaign,
+    CampaignDailyTotal,
+    CampaignTotalSlot,
+    Donation,
+    DonationSource,
+    DonationStatus,
+)
 from campaigns.models.base import utcnow
 from campaigns.models.donation import COUNTED_STATUSES
+from campaigns.models.totals import SLOTS
 from campaigns.receipts import issue_for_transition
+from campaigns.timeutil import as_utc
 
 #: Statuses whose money is in the campaign's total.
 COUNTED = COUNTED_STATUSES
@@ -80,6 +97,63 @@ def counts_as_donor(donation: Donation) -> bool:
     return donation.source != DonationSource.OPENING_BALANCE and donation.parent_id is None
 
 
+@dataclass(frozen=True)
+class Figures:
+    """What a donation in one state adds to its campaign's day (see ``CampaignDailyTotal``)."""
+
+    raised_minor: int = 0
+    donor_count: int = 0
+    gifts: int = 0
+    gifts_minor: int = 0
+    refunded_minor: int = 0
+    disputed_minor: int = 0
+
+    def minus(self, other: Figures) -> Figures:
+        return Figures(*(a - b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+    def plus(self, other: Figures) -> Figures:
+        return Figures(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+    def __bool__(self) -> bool:
+        return any(astuple(self))
+
+
+#: The columns of ``Figures``, in the same order (also those of ``CampaignDailyTotal``).
+FIGURE_COLUMNS = tuple(Figures.__dataclass_fields__)
+
+
+def figures(
+    status: DonationStatus,
+    amount_minor: int,
+    refunded_minor: int,
+    *,
+    disputed: bool,
+    source: DonationSource,
+    donor: bool,
+) -> Figures:
+    """The daily figures of a donation in this state (``reconcile`` says the same in SQL)."""
+    if status not in PAID:
+        return Figures()
+    raised, donors = contribution(status, amount_minor, refunded_minor, donor=donor)
+    gift = status in COUNTED and not disputed and source != DonationSource.OPENING_BALANCE
+    held = amount_minor - refunded_minor if status == DonationStatus.DISPUTED else 0
+    return Figures(
+        raised_minor=raised,
+        donor_count=donors,
+        gifts=1 if gift else 0,
+        gifts_minor=raised if gift else 0,
+        # A dispute lost gives all of it back, whatever was refunded before.
+        refunded_minor=amount_minor if status == DonationStatus.REFUNDED else refunded_minor,
+        disputed_minor=held,
+    )
+
+
+def figures_day(succeeded_at: datetime | None, created_at: datetime | None) -> date:
+    """The UTC day a donation's figures belong to: the day it succeeded."""
+    moment = succeeded_at or created_at or utcnow()
+    return as_utc(moment).astimezone(UTC).date()
+
+
 def lock(donation: Donation) -> Donation:
     """Re-read the donation under a row lock, discarding what the session remembered."""
     db.session.flush()
@@ -111,8 +185,23 @@ def move(
     if old == (status, refunded, disputed) and not fields:
         return False
     donor = counts_as_donor(donation)
-    before = contribution(old[0], donation.amount_minor, old[1], donor=donor)
-    after = contribution(status, donation.amount_minor, refunded, donor=donor)
+    before = figures(
+        old[0],
+        donation.amount_minor,
+        old[1],
+        disputed=old[2],
+        source=donation.source,
+        donor=donor,
+    )
+    after = figures(
+        status,
+        donation.amount_minor,
+        refunded,
+        disputed=disputed,
+        source=donation.source,
+        donor=donor,
+    )
+    day_before = figures_day(donation.succeeded_at, donation.created_at)
     values = {"status": status, "refunded_minor": refunded, "disputed": disputed, **fields}
     # A refund made elsewhere (Stripe's dashboard) is one asked for, too.
     values["refund_requested_minor"] = max(donation.refund_requested_minor or 0, refunded)
@@ -134,39 +223,87 @@ def move(
     for key, value in values.items():
         set_committed_value(donation, key, value)
     issue_for_transition(donation, old[0], old[1])  # receipts share the transition's transaction
-    raised_delta = after[0] - before[0]
-    donor_delta = after[1] - before[1]
-    if raised_delta or donor_delta:
-        owed = db.session.info.setdefault(_OWED_TOTALS, {})
-        raised, donors = owed.get(donation.campaign_id, (0, 0))
-        owed[donation.campaign_id] = (raised + raised_delta, donors + donor_delta)
+    day_after = figures_day(donation.succeeded_at, donation.created_at)
+    _owe(donation.campaign_id, day_before, donation.currency, Figures().minus(before))
+    _owe(donation.campaign_id, day_after, donation.currency, after)
     return True
 
 
-def _write_totals() -> None:
-    """Add what this transaction's transitions owe to their campaigns' totals.
+def _owe(campaign_id: int, day: date, currency: str, change: Figures) -> None:
+    """Note what the transaction owes a campaign's day (written by ``_write_totals``)."""
+    if not change:
+        return
+    owed = db.session.info.setdefault(_OWED_TOTALS, {})
+    key = (campaign_id, day, currency)
+    owed[key] = owed.get(key, Figures()).plus(change)
 
-    Done once, as the last statement before the caller commits: the campaign's row is the
-    one every gift to it must lock, so it is held for as short a time as possible.
+
+def _write_totals() -> None:
+    """Add what this transaction's transitions owe to the kept figures.
+
+    Done once, as the last statement before the caller commits (two on SQLite): the
+    campaigns' totals, then their days, each row in a fixed order (so two transactions
+    never wait on each other in a circle), all in one slot picked at random.
     """
-    owed = db.session.info.pop(_OWED_TOTALS, None) or {}
+    owed: dict[tuple[int, date, str], Figures] = db.session.info.pop(_OWED_TOTALS, None) or {}
     db.session.flush()
-    for campaign_id in sorted(owed):
-        raised_delta, donor_delta = owed[campaign_id]
-        if not (raised_delta or donor_delta):
-            continue
-        db.session.execute(
-            sa.update(Campaign)
-            .where(Campaign.id == campaign_id)
-            .values(
-                raised_minor=Campaign.raised_minor + raised_delta,
-                donor_count=Campaign.donor_count + donor_delta,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        campaign = db.session.get(Campaign, campaign_id)
+    slot = random.randrange(SLOTS)  # noqa: S311 - spreads row locks, not a secret
+    days = [(key, change) for key, change in sorted(owed.items()) if change]
+    campaigns: dict[int, tuple[int, int]] = {}
+    for (campaign_id, _day, _currency), change in days:
+        raised, donors = campaigns.get(campaign_id, (0, 0))
+        campaigns[campaign_id] = (raised + change.raised_minor, donors + change.donor_count)
+    totals = [
+        {"campaign_id": cid, "slot": slot, "raised_minor": raised, "donor_count": donors}
+        for cid, (raised, donors) in sorted(campaigns.items())
+        if raised or donors
+    ]
+    rows = [
+        {"campaign_id": cid, "day": day, "currency": currency, "slot": slot}
+        | dict(zip(FIGURE_COLUMNS, astuple(change), strict=True))
+        for (cid, day, currency), change in days
+    ]
+    first = upsert(CampaignTotalSlot, totals, ("raised_minor", "donor_count"))
+    then = upsert(CampaignDailyTotal, rows, FIGURE_COLUMNS)
+    if first is not None and then is not None and _dialect() == "postgresql":
+        # One round trip: the daily rows are written by a data-modifying WITH, which runs
+        # once the main statement (the totals) is done, in the same order every time.
+        db.session.execute(first.add_cte(then.cte("days")))
+    else:
+        for statement in (first, then):
+            if statement is not None:
+                db.session.execute(statement)
+    for campaign_id in campaigns:
+        # Only a campaign the session holds needs to forget its totals: nothing is read.
+        campaign = db.session.identity_map.get(identity_key(Campaign, campaign_id))
         if campaign is not None:
             db.session.expire(campaign, ["raised_minor", "donor_count"])
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def upsert(model: type, rows: list[dict[str, Any]], columns: tuple[str, ...]):
+    """``INSERT ... ON CONFLICT DO UPDATE`` adding ``rows``' ``columns`` to the rows of
+    ``model``'s table with the same key (inserting those missing); None for no rows."""
+    if not rows:
+        return None
+    table = cast(sa.Table, model.__table__)  # type: ignore[attr-defined]
+    insert = postgresql.insert if _dialect() == "postgresql" else sqlite.insert
+    statement = insert(table).values(rows)
+    keys = [column.name for column in table.primary_key.columns]
+    return statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: table.c[name] + statement.excluded[name] for name in columns},
+    )
+
+
+def add_to(model: type, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    """Add ``rows``' ``columns`` to the kept rows of ``model`` with the same key."""
+    statement = upsert(model, rows, columns)
+    if statement is not None:
+        db.session.execute(statement)
 
 
 def ledger_entry(function: Callable[P, R]) -> Callable[P, R]:
