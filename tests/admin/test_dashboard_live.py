@@ -4,38 +4,24 @@ what the ledger keeps, and the page sums no donations to show them."""
 from __future__ import annotations
 
 import re
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
 from sqlalchemy import event
-from werkzeug.serving import make_server
 
-from campaigns import create_app
 from campaigns.extensions import db
 from campaigns.models import OfflineMethod, Role
 from campaigns.payments import ledger
 from tests.factories import PASSWORD, Factories
-from tests.live import empty_tables
+from tests.live import live_app, serving
 
 
 @pytest.fixture
 def live(app, tmp_path):
     """A second app on the test database, served for real; ``app`` has built the schema."""
-    live_app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "live-dashboard-secret",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "WTF_CSRF_ENABLED": False,
-            "STRIPE_SECRET_KEY": None,
-            "RATELIMIT_ENABLED": False,
-            "UPLOAD_DIR": str(tmp_path),
-            "PROPAGATE_EXCEPTIONS": False,
-        }
-    )
-    with live_app.app_context():
+    served = live_app(app, tmp_path, WTF_CSRF_ENABLED=False)
+    with served.app_context():
         make = Factories(db.session)
         ours = make.organization(slug="live-dash", name_en="Ours")
         campaign = make.campaign(organization=ours, slug="live-dash-clinic", goal_minor=1000_00)
@@ -62,18 +48,8 @@ def live(app, tmp_path):
         make.member(ours, role=Role.MANAGER, email="live-dash@example.org")
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-dashboard", daemon=True)
-    thread.start()
-    try:
-        yield live_app, f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with live_app.app_context():
-            empty_tables()
-            db.engine.dispose()
+    with serving(served) as url:
+        yield served, url
 
 
 def test_the_dashboard_shows_the_kept_figures_without_summing_donations(live):

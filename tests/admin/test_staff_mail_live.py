@@ -9,19 +9,16 @@ the tests stored is deleted afterwards.
 from __future__ import annotations
 
 import re
-import threading
 from urllib.parse import urljoin
 
 import pytest
 import requests
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-from campaigns import create_app
 from campaigns.extensions import db
 from campaigns.models import Membership, Role, User
 from tests.factories import PASSWORD, Factories
-from tests.live import empty_tables
+from tests.live import live_app, serving
 
 TOKEN = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
 VALUE = re.compile(r'value="([^"]+)"')
@@ -30,23 +27,8 @@ NEW_PASSWORD = "a passphrase of my own"
 
 @pytest.fixture
 def live(app, tmp_path, smtp_server):
-    live_app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "live-staff-mail-secret",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "WTF_CSRF_ENABLED": True,
-            "STRIPE_SECRET_KEY": None,
-            "RATELIMIT_ENABLED": False,
-            "UPLOAD_DIR": str(tmp_path),
-            "PROPAGATE_EXCEPTIONS": False,
-            **smtp_server.app_settings,
-        }
-    )
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    live_app.config["PUBLIC_URL"] = url
-    with live_app.app_context():
+    served = live_app(app, tmp_path, WTF_CSRF_ENABLED=True, **smtp_server.app_settings)
+    with served.app_context():
         make = Factories(db.session)
         organization = make.organization(
             slug="live-staff", name_en="Live Neighbours", name_ar="جيران مباشرون"
@@ -57,17 +39,8 @@ def live(app, tmp_path, smtp_server):
         organization_id = organization.id
         db.session.commit()
         db.session.remove()
-    thread = threading.Thread(target=server.serve_forever, name="live-staff", daemon=True)
-    thread.start()
-    try:
-        yield live_app, url, organization_id
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with live_app.app_context():
-            empty_tables()
-            db.engine.dispose()
+    with serving(served) as url:
+        yield served, url, organization_id
 
 
 def _token(response) -> str:

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import threading
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
-from campaigns import create_app
 from campaigns.extensions import db
-from tests.live import empty_tables
+from tests.live import live_app, serving
 
 
 def text_of(markup: str) -> str:
@@ -25,31 +22,9 @@ def text_of(markup: str) -> str:
 
 @pytest.fixture
 def live(app, tmp_path):
-    live_app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "live-demo-secret",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "STRIPE_SECRET_KEY": None,
-            "RATELIMIT_ENABLED": False,
-            "UPLOAD_DIR": str(tmp_path),
-            "PROPAGATE_EXCEPTIONS": False,
-        }
-    )
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    live_app.config["PUBLIC_URL"] = base
-    thread = threading.Thread(target=server.serve_forever, name="live-demo", daemon=True)
-    thread.start()
-    try:
-        yield live_app, base
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with live_app.app_context():
-            empty_tables()
-            db.engine.dispose()
+    served = live_app(app, tmp_path)
+    with serving(served) as base:
+        yield served, base
 
 
 def fetch(base: str, path: str) -> str:

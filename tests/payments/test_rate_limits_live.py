@@ -4,54 +4,33 @@ run of failed attempts from it is stopped with the form kept and a ``Retry-After
 from __future__ import annotations
 
 import html
-import threading
 
 import pytest
 import requests
 import sqlalchemy as sa
 from limits import parse
-from werkzeug.serving import make_server
 
-from campaigns import create_app
 from campaigns.extensions import db
 from campaigns.models import Donation, DonationStatus
 from tests.factories import Factories
-from tests.live import empty_tables
+from tests.live import live_app, serving
 
 
 @pytest.fixture
 def live(app, tmp_path):
-    live_app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "live-limits-secret",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "WTF_CSRF_ENABLED": False,
-            "STRIPE_SECRET_KEY": None,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "UPLOAD_DIR": str(tmp_path),
-            "PROPAGATE_EXCEPTIONS": False,
-        }
+    served = live_app(
+        app,
+        tmp_path,
+        WTF_CSRF_ENABLED=False,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
     )
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    live_app.config["PUBLIC_URL"] = url
-    with live_app.app_context():
+    with served.app_context():
         Factories(db.session).campaign(slug="live-limits")
         db.session.commit()
         db.session.remove()
-    thread = threading.Thread(target=server.serve_forever, name="live-limits", daemon=True)
-    thread.start()
-    try:
-        yield live_app, url
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with live_app.app_context():
-            empty_tables()
-            db.engine.dispose()
+    with serving(served) as url:
+        yield served, url
 
 
 def _gift(name: str, email: str, amount: str = "25") -> dict:
