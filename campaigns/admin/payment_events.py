@@ -126,9 +126,10 @@ def _named_donations(ids: set[int]) -> dict[int, str]:
 
 
 def problem_events(
-    problem: Problem | None = None, older_than: int | None = None, per_page: int = PER_PAGE
+    problem: Problem | None = None, older_than: int | None = None, per_page: int | None = None
 ) -> EventPage:
     """One page of the events that need a person, newest first; ``problem`` narrows it."""
+    per_page = per_page or PER_PAGE
     clause = _clause(problem) if problem else sa.or_(*(_clause(p) for p in Problem))
     query = sa.select(PaymentEvent).where(clause)
     if older_than is not None:
