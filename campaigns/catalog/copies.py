@@ -17,8 +17,8 @@ from campaigns.extensions import db
 from campaigns.models import Campaign, Organization
 from campaigns.money import format_plain
 
-#: Longest title a campaign may have (the column's length).
-TITLE_MAX = Campaign.__table__.c.title_en.type.length
+#: Longest title a campaign may have (the length of its title columns).
+TITLE_MAX = 200
 #: Longest slug (see :func:`campaigns.catalog.rules.slug_errors`).
 SLUG_MAX = 80
 

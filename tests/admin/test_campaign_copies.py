@@ -149,6 +149,8 @@ def test_each_copy_gets_its_own_address_and_the_public_cannot_see_it(client, db,
 
 
 def test_a_long_title_and_slug_still_fit(db, make, app):
+    for column in ("title_en", "title_ar"):
+        assert Campaign.__table__.c[column].type.length == copies.TITLE_MAX
     campaign = make.campaign(slug="a" * 80, title_en="T" * 200, title_ar="ع" * 200)
     with app.test_request_context():
         copy = copies.duplicate_campaign(campaign)

@@ -120,3 +120,33 @@ def test_the_lists_show_a_scheduled_campaign_as_coming_and_drop_it_once_ended(
     monkeypatch.setattr(timeutil, "today", lambda: END + timedelta(days=1))
     assert "Listed well" not in _text(client.get("/campaigns/?status=active"))
     assert "Listed well" in _text(client.get("/campaigns/?status=ended"))
+
+
+def test_every_phase_has_a_name_in_both_languages(app):
+    from flask_babel import force_locale
+
+    from campaigns.catalog import labels
+
+    assert set(labels.PHASE_LABELS) == set(Phase)
+    with app.test_request_context(), force_locale("ar"):
+        arabic = {str(label) for label in labels.PHASE_LABELS.values()}
+    with app.test_request_context(), force_locale("en"):
+        english = {str(label) for label in labels.PHASE_LABELS.values()}
+    assert len(arabic) == len(english) == len(Phase)
+    assert not arabic & english
+
+
+def test_an_update_is_scheduled_until_its_moment(make):
+    from datetime import UTC, datetime
+
+    from campaigns.catalog.visibility import UpdateStatus, is_public_update, update_status
+
+    at = datetime(2031, 3, 10, 14, 30, tzinfo=UTC)
+    update = make.update(published_at=at)
+    before, after = at - timedelta(seconds=1), at
+    assert update_status(update, before) is UpdateStatus.SCHEDULED
+    assert not is_public_update(update, before)
+    assert update_status(update, after) is UpdateStatus.PUBLISHED
+    assert is_public_update(update, after)
+    update.published_at = None
+    assert update_status(update, after) is UpdateStatus.DRAFT
