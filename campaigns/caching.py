@@ -48,6 +48,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from campaigns import timeutil
 from campaigns.csrf import masked_csrf_token
 from campaigns.extensions import cache, db
 from campaigns.models import (
@@ -71,7 +72,7 @@ RENDER_VERSION = "1"
 
 def today() -> date:
     """The day pages are rendered for: one source for the key and for "days left"."""
-    return date.today()
+    return timeutil.today()
 
 
 # --- the CSRF field ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import abort, jsonify, request
 
+from campaigns import timeutil
 from campaigns.api import bp
 from campaigns.catalog import acceptance, labels, visibility
 from campaigns.catalog.progress import progress
@@ -87,7 +88,7 @@ def campaigns():
     per_page = min(max(request.args.get("per_page", DEFAULT_PER_PAGE, type=int), 1), MAX_PER_PAGE)
     filters = services.CampaignFilters.from_args(request.args)
     pagination = services.campaign_list(filters, page, per_page=per_page)
-    today = date.today()
+    today = timeutil.today()
     args = {**filters.query_args(), "per_page": per_page}
     return jsonify(
         campaigns=[campaign_json(c, today) for c in pagination.items],
@@ -114,4 +115,4 @@ def campaign(slug: str):
     found = visibility.public_campaign(slug)
     if found is None:
         abort(404, description="No public campaign has this slug.")
-    return jsonify(campaign_json(found, date.today(), detail=True))
+    return jsonify(campaign_json(found, timeutil.today(), detail=True))

@@ -13,6 +13,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_
 
+from campaigns import timeutil
 from campaigns.i18n import date_text, days_left_text
 from campaigns.models import Campaign, CampaignState
 from campaigns.money import stripe_can_charge
@@ -26,9 +27,37 @@ class Timing(enum.StrEnum):
     ENDED = "ended"
 
 
+class Phase(enum.StrEnum):
+    """Where a campaign stands for its staff: its state and its dates read together.
+
+    Nothing moves a campaign between these on its dates: a published campaign whose start
+    date has not come is *scheduled*, on its start date it is *open*, and after its end
+    date it is *closed*, all computed when asked, from the same day as the public pages.
+    """
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+def phase(campaign: Campaign, today: date | None = None) -> Phase:
+    """The campaign's phase today (see :class:`Phase`)."""
+    if campaign.state == CampaignState.DRAFT:
+        return Phase.DRAFT
+    if campaign.state == CampaignState.ARCHIVED:
+        return Phase.ARCHIVED
+    return {
+        Timing.UPCOMING: Phase.SCHEDULED,
+        Timing.ACTIVE: Phase.OPEN,
+        Timing.ENDED: Phase.CLOSED,
+    }[timing(campaign, today)]
+
+
 def has_ended(campaign: Campaign, today: date | None = None) -> bool:
     """A closed campaign has ended, whatever its dates say."""
-    today = today or date.today()
+    today = today or timeutil.today()
     return campaign.state == CampaignState.CLOSED or (
         campaign.ends_on is not None and today > campaign.ends_on
     )
@@ -51,7 +80,7 @@ def open_clause(today: date):
 
 
 def timing(campaign: Campaign, today: date | None = None) -> Timing:
-    today = today or date.today()
+    today = today or timeutil.today()
     if has_ended(campaign, today):
         return Timing.ENDED
     if today < campaign.starts_on:
@@ -61,7 +90,7 @@ def timing(campaign: Campaign, today: date | None = None) -> Timing:
 
 def timing_text(campaign: Campaign, today: date | None = None) -> str:
     """ "12 days left", "Starts in 3 days" or "Ended"."""
-    today = today or date.today()
+    today = today or timeutil.today()
     if campaign.state == CampaignState.CLOSED:
         return _("Ended")
     return days_left_text(campaign.starts_on, campaign.ends_on, today)
@@ -74,7 +103,7 @@ def ended_text() -> str:
 
 def gift_refusal(campaign: Campaign, today: date | None = None) -> str | None:
     """Why this campaign cannot take a gift today, in words for the donor; None if it can."""
-    today = today or date.today()
+    today = today or timeutil.today()
     if campaign.state in (CampaignState.DRAFT, CampaignState.ARCHIVED):
         return _("This campaign is not published, so it cannot receive gifts.")
     if has_ended(campaign, today):

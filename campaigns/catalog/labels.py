@@ -6,11 +6,15 @@ everywhere (the fuller wording of the organizations' own documents).
 
 from __future__ import annotations
 
-from flask_babel import force_locale
+from datetime import date
+
+from flask_babel import force_locale, pgettext
 from flask_babel import lazy_gettext as _l
 
+from campaigns.catalog.acceptance import Phase, phase
+from campaigns.catalog.visibility import UpdateStatus, update_status
 from campaigns.i18n import LANGUAGES
-from campaigns.models import CampaignState, Sector, UpdateCategory
+from campaigns.models import Campaign, CampaignState, Sector, Update, UpdateCategory
 
 SECTOR_LABELS = {
     Sector.HEALTH: _l("Health"),
@@ -38,6 +42,20 @@ STATE_LABELS = {
     CampaignState.ARCHIVED: _l("Archived"),
 }
 
+#: What the console calls a campaign: its state read with its dates (``acceptance.Phase``).
+PHASE_LABELS = {
+    Phase.DRAFT: _l("Draft"),
+    Phase.SCHEDULED: _l("Scheduled"),
+    Phase.OPEN: _l("Open"),
+    Phase.CLOSED: _l("Closed"),
+    Phase.ARCHIVED: _l("Archived"),
+}
+
+
+def phase_label(campaign: Campaign, today: date | None = None) -> str:
+    """ "Scheduled", "Open", "Closed"...: the campaign's phase today, in the reader's words."""
+    return str(PHASE_LABELS[phase(campaign, today)])
+
 
 def sector_label(sector: Sector | str) -> str:
     return str(SECTOR_LABELS[Sector(sector)])
@@ -45,6 +63,16 @@ def sector_label(sector: Sector | str) -> str:
 
 def category_label(category: UpdateCategory | str) -> str:
     return str(CATEGORY_LABELS[UpdateCategory(category)])
+
+
+def update_status_label(update: Update) -> str:
+    """ "Draft", "Scheduled" or "Published" (an update: the Arabic words agree with it)."""
+    status = update_status(update)
+    if status is UpdateStatus.DRAFT:
+        return pgettext("update", "Draft")
+    if status is UpdateStatus.SCHEDULED:
+        return pgettext("update", "Scheduled")
+    return pgettext("update", "Published")
 
 
 def in_each_language(label, languages=LANGUAGES) -> dict[str, str]:
@@ -57,4 +85,11 @@ def in_each_language(label, languages=LANGUAGES) -> dict[str, str]:
 
 
 def template_helpers() -> dict:
-    return {"sector_label": sector_label, "category_label": category_label}
+    return {
+        "sector_label": sector_label,
+        "category_label": category_label,
+        "phase_label": phase_label,
+        "campaign_phase": phase,
+        "update_status": update_status,
+        "update_status_label": update_status_label,
+    }

@@ -6,6 +6,7 @@ through one door while another hides it.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -78,6 +79,23 @@ def is_public_update(update: Update, now: datetime | None = None) -> bool:
     if as_utc(update.published_at) > now:
         return False
     return update.campaign is None or is_public(update.campaign)
+
+
+class UpdateStatus(enum.StrEnum):
+    """An update as its writers see it: a draft, scheduled for later, or out."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+
+
+def update_status(update: Update, now: datetime | None = None) -> UpdateStatus:
+    """Scheduled while ``published_at`` is still to come: neither shown nor mailed yet."""
+    if update.published_at is None:
+        return UpdateStatus.DRAFT
+    if as_utc(update.published_at) > (now or utcnow()):
+        return UpdateStatus.SCHEDULED
+    return UpdateStatus.PUBLISHED
 
 
 def public_update(slug: str) -> Update | None:

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import case, nulls_last, or_, select
 from sqlalchemy.orm import selectinload
 
+from campaigns import timeutil
 from campaigns.catalog import visibility
 from campaigns.catalog.acceptance import Timing, ended_clause, has_ended, open_clause
 from campaigns.extensions import db
@@ -31,7 +32,7 @@ STATUS_FILTERS = (Timing.ACTIVE.value, Timing.ENDED.value)
 
 def featured_campaigns(today: date | None = None, limit: int = 3) -> Sequence[Campaign]:
     """Campaigns the platform puts forward, still open for gifts."""
-    today = today or date.today()
+    today = today or timeutil.today()
     query = (
         visibility.public_campaigns()
         .where(Campaign.featured.is_(True), open_clause(today))
@@ -45,7 +46,7 @@ def active_campaigns(
     today: date | None = None, exclude: Sequence[int] = (), limit: int = 12
 ) -> Sequence[Campaign]:
     """Open and upcoming campaigns, those ending soonest first."""
-    today = today or date.today()
+    today = today or timeutil.today()
     query = visibility.public_campaigns().where(open_clause(today))
     if exclude:
         query = query.where(Campaign.id.not_in(list(exclude)))
@@ -86,7 +87,7 @@ def campaign_list(
     real campaigns before examples; ended fundraising campaigns come before completed
     projects (an organization's record of its work, which can be many); newest first.
     """
-    today = today or date.today()
+    today = today or timeutil.today()
     query = visibility.public_campaigns()
     if filters.sector:
         query = query.where(Campaign.sector == Sector(filters.sector))
@@ -157,7 +158,7 @@ def organization_overview(
     organization: Organization, today: date | None = None
 ) -> OrganizationOverview:
     """Everything the organization page shows, each list already in reading order."""
-    today = today or date.today()
+    today = today or timeutil.today()
     campaigns = db.session.scalars(
         visibility.public_campaigns()
         .where(Campaign.organization_id == organization.id)

@@ -430,6 +430,7 @@ def admin_pages(site, donation_id: int) -> list[str]:
         "/ar/admin/updates/new",
         f"/ar/admin/updates/{update}/edit",
         "/ar/admin/audit/",
+        "/ar/admin/payment-events/",
         "/ar/admin/account/password",
     ]
 

@@ -11,6 +11,7 @@ from campaigns.admin.views import (  # noqa: F401 - routes register on import
     members,
     moderation,
     monthly,
+    payment_events,
     site_pages,
     updates,
 )

@@ -20,6 +20,7 @@ from campaigns.admin.forms import (
     offline_only_note,
 )
 from campaigns.admin.views.support import attempt, wants_preview
+from campaigns.catalog import copies
 from campaigns.catalog import writes as content
 from campaigns.i18n import localized as loc
 from campaigns.models import Campaign
@@ -177,6 +178,22 @@ def campaign_delete(campaign_id: int):
         return redirect(url_for("admin.campaign_edit", campaign_id=campaign_id))
     flash(_("The draft was deleted."), "success")
     return redirect(url_for("admin.campaign_list"))
+
+
+@bp.post("/campaigns/<int:campaign_id>/duplicate")
+@access.require(Ability.CONTENT)
+def campaign_duplicate(campaign_id: int):
+    """Copy a campaign into a new draft (no donations, totals, updates or subscribers)."""
+    campaign = access.campaign_or_404(campaign_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    copied = attempt(None, copies.duplicate_campaign, campaign)
+    if copied.refused:
+        return redirect(url_for("admin.campaign_edit", campaign_id=campaign_id))
+    flash(
+        _("This is a copy, saved as a draft. Rename it, check its dates, then publish."), "success"
+    )
+    return redirect(url_for("admin.campaign_edit", campaign_id=copied.value.id))
 
 
 # Cover image ----------------------------------------------------------------------------
