@@ -10,6 +10,7 @@ from campaigns.admin.views import (  # noqa: F401 - routes register on import
     members,
     moderation,
     monthly,
+    reports,
     site_pages,
     updates,
 )
