@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -309,9 +309,13 @@ _KEY_COLUMNS = {
 }
 
 
-def csv_lines(report: Report) -> Iterator[str]:
+def csv_text(report: Report) -> str:
     """The report as CSV (RFC 4180, CRLF), UTF-8 with a byte-order mark, one row per line
-    of the page; text cells are defused as the donations export defuses them."""
+    of the page; text cells are defused as the donations export defuses them.
+
+    A report has a line per campaign or month, not per gift: it is written whole, while
+    the request (and its session, which the campaigns' titles are read from) still runs.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     count_columns = ("gifts", "first_gifts", "renewals") if report.name == "monthly" else ("gifts",)
@@ -325,7 +329,7 @@ def csv_lines(report: Report) -> Iterator[str]:
         writer.writerow(
             [safe_cell(v) for v in (*_key_cells(report, row), row.currency, *counts, *amounts)]
         )
-    yield "\ufeff" + buffer.getvalue()
+    return "\ufeff" + buffer.getvalue()
 
 
 def csv_name(report: str, period: Period) -> str:

@@ -62,9 +62,10 @@ def _period():
     return form, period, errors
 
 
-def _csv(lines: Iterator[str], name: str) -> Response:
+def _csv(body: str | Iterator[str], name: str) -> Response:
+    """A CSV download: written whole, or streamed as it is read from the database."""
     return Response(
-        stream_with_context(lines),
+        body if isinstance(body, str) else stream_with_context(body),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',
@@ -98,7 +99,7 @@ def report_csv(name: str):
     if errors:
         return _refused(form, period)
     report = service.REPORT_BUILDERS[name](period)
-    return _csv(service.csv_lines(report), service.csv_name(name, period))
+    return _csv(service.csv_text(report), service.csv_name(name, period))
 
 
 def _organization():
