@@ -66,8 +66,8 @@ class DonorsPage:
     #: Whether the reader sees every donor (names and emails of anonymous ones too).
     sees_everyone: bool
     currencies: Sequence[str]
-    #: How many donors (distinct emails) the organization has.
-    donors: int
+    #: How many donors (distinct emails) the organization has; on the first page only.
+    donors: int | None
     lines: list[DonorLine]
     #: The email the next page starts after; None on the last page.
     next_after: str | None
@@ -128,9 +128,13 @@ def _sums(codes: Sequence[str]) -> list[ColumnElement]:
     ]
 
 
-def _donors(organization_id: int, codes: Sequence[str]):
-    """One row per email: gifts, last gift, whether any gift was anonymous, totals."""
+def _donors(organization_id: int, codes: Sequence[str], after: str | None = None):
+    """One row per email (after ``after``, if given: the gifts before it are not even
+    grouped): gifts, last gift, whether any gift was anonymous, totals."""
     email = _email()
+    where: list[ColumnElement[bool]] = [Donation.donor_email.is_not(None)]
+    if after:
+        where.append(email > after)
     return (
         select(
             email.label("email"),
@@ -140,7 +144,7 @@ def _donors(organization_id: int, codes: Sequence[str]):
             *_sums(codes),
         )
         .join(Campaign, Donation.campaign_id == Campaign.id)
-        .where(*_gifts(organization_id, Donation.donor_email.is_not(None)))
+        .where(*_gifts(organization_id, *where))
         .group_by(email)
         .subquery("donors")
     )
@@ -188,8 +192,10 @@ def _line(row, codes: Sequence[str], name: str | None, everyone: bool) -> DonorL
     )
 
 
-def _list_query(organization_id: int, codes: Sequence[str], everyone: bool):
-    donors = _donors(organization_id, codes)
+def _list_query(
+    organization_id: int, codes: Sequence[str], everyone: bool, after: str | None = None
+):
+    donors = _donors(organization_id, codes, after)
     query = select(donors).order_by(donors.c.email)
     if not everyone:
         query = query.where(donors.c.hidden == 0)
@@ -253,10 +259,10 @@ def donors_page(organization: Organization, after: str | None = None) -> DonorsP
     """A page of the organization's donors, by email, from the one after ``after``."""
     everyone = sees_everyone(organization)
     codes = currencies(organization.id)
-    query, donors = _list_query(organization.id, codes, everyone)
-    count = db.session.scalar(select(func.count()).select_from(_donors(organization.id, codes)))
-    if after:
-        query = query.where(donors.c.email > after)
+    query, _unused = _list_query(organization.id, codes, everyone, after)
+    count = None
+    if not after:  # counted once, on the first page
+        count = db.session.scalar(select(func.count()).select_from(_donors(organization.id, codes)))
     rows = db.session.execute(query.limit(PER_PAGE + 1)).all()
     more = len(rows) > PER_PAGE
     rows = rows[:PER_PAGE]
@@ -273,7 +279,7 @@ def donors_page(organization: Organization, after: str | None = None) -> DonorsP
         organization=organization,
         sees_everyone=everyone,
         currencies=codes,
-        donors=int(count or 0),
+        donors=None if count is None else int(count),
         lines=lines,
         next_after=rows[-1].email if more else None,
         groups=_groups(organization.id, codes, everyone) if not after else [],
