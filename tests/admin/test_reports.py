@@ -276,3 +276,13 @@ def test_text_that_a_spreadsheet_would_run_is_defused(client, db, make, world):
     sign_in(client, world.users["manager"])
     rows = read_csv(client.get("/admin/reports/campaigns.csv", query_string=YEAR_2025))
     assert [r["title_en"] for r in rows] == ['\'=HYPERLINK("http://evil.example")']
+
+
+def test_dates_typed_in_arabic_indic_digits_are_read(client, world, books):
+    sign_in(client, world.users["manager"])
+    args = {"date_from": "٢٠٢٥-٠١-٠١", "date_to": "٢٠٢٥-١٢-٣١"}
+    response = client.get("/ar/admin/reports/", query_string=args)
+    assert response.status_code == 200
+    assert "1,240.00" in response.get_data(as_text=True)  # the net in USD of 2025
+    rows = read_csv(client.get("/admin/reports/campaigns.csv", query_string=args))
+    assert {r["campaign"]: r["net"] for r in rows} == {"wells": "1240.00", "school": "40.00"}
