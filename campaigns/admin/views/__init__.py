@@ -12,6 +12,7 @@ from campaigns.admin.views import (  # noqa: F401 - routes register on import
     moderation,
     monthly,
     payment_events,
+    reports,
     site_pages,
     updates,
 )
