@@ -19,9 +19,10 @@ from campaigns.payments import ledger
 from campaigns.public.account import campaign_account
 from tests import movements
 from tests.factories import Factories
+from tests.migrations import revision_before
 from tests.stripe_server import events as stripe_events
 
-BEFORE_RECORDS = "c3a9e5f27b18"
+BEFORE_RECORDS = revision_before("e5b2c8d41a73")
 
 
 def noon(day: date) -> datetime:
