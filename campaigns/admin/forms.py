@@ -36,7 +36,7 @@ from wtforms.validators import (
 )
 
 from campaigns.admin.auth import MIN_PASSWORD_LENGTH
-from campaigns.catalog.labels import CATEGORY_LABELS, SECTOR_LABELS
+from campaigns.catalog.labels import CATEGORY_LABELS, PRECISION_LABELS, SECTOR_LABELS
 from campaigns.models import DonationSource, DonationStatus, OfflineMethod, Role
 from campaigns.money import MAX_MINOR, is_currency, stripe_can_charge
 from campaigns.organization_profile import SOCIAL_NETWORKS, country_choices
@@ -167,10 +167,32 @@ class CampaignForm(FlaskForm):
     implemented_to = StringField(
         _l("Work carried out until"), validators=[Optional(), Length(max=20)]
     )
+    implemented_precision = SelectField(
+        _l("How precise these dates are"),
+        choices=choices(PRECISION_LABELS),
+        default="day",
+        description=_l(
+            "Type whole dates in any case. For a report whose dates cannot be right as "
+            "written, choose “dates unclear”: the page then shows only the years."
+        ),
+    )
     beneficiaries_reached = IntegerField(
         _l("People reached"), validators=[Optional(), count_range()]
     )
+    completed_project = BooleanField(
+        _l("This is a completed project"),
+        description=_l(
+            "Work already done, recorded from a report: it needs no goal, and its page "
+            "describes the project even without a period or a number of people reached."
+        ),
+    )
     featured = BooleanField(_l("Feature on the home page"))
+    is_example = BooleanField(
+        _l("Example campaign, not a real appeal"),
+        description=_l(
+            "Made up to show how the site works. Its page and its card say so to everyone."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,6 +237,12 @@ class ImpactRow(Form):
     )
     detail_en = StringField(_l("Breakdown (English)"), validators=[Optional(), Length(max=500)])
     detail_ar = StringField(_l("Breakdown (Arabic)"), validators=[Optional(), Length(max=500)])
+    note_en = StringField(
+        _l("Note shown beside it (English)"), validators=[Optional(), Length(max=500)]
+    )
+    note_ar = StringField(
+        _l("Note shown beside it (Arabic)"), validators=[Optional(), Length(max=500)]
+    )
     remove = BooleanField(_l("Remove"))
 
 
@@ -260,6 +288,24 @@ class UpdateForm(FlaskForm):
         _l("Publish at (UTC)"),
         validators=[Optional(), Length(max=30)],
         description=_l("YYYY-MM-DD HH:MM. Leave empty to keep it as a draft."),
+    )
+    external_report = BooleanField(
+        _l("Written outside the organization"),
+        description=_l(
+            "An article or report by others, shared here. Its page says that the "
+            "organization did not write it, and names the source."
+        ),
+    )
+    source_name = StringField(
+        _l("Source"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Who published it, such as a newspaper or a news site."),
+    )
+    source_url = StringField(
+        _l("Address of the original"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Starting with https:// or http://. Shown as a link on the source."),
+        render_kw={"type": "url"},
     )
 
 

@@ -58,6 +58,9 @@ def _form_data(campaign: Campaign) -> dict:
         sector=campaign.sector.value,
         currency=campaign.currency,
         beneficiaries_reached=campaign.beneficiaries_reached,
+        is_example=campaign.is_example,
+        completed_project=campaign.completed_project,
+        implemented_precision=campaign.implemented_precision.value,
     )
     return data
 
@@ -93,6 +96,8 @@ def duplicate_campaign(campaign: Campaign) -> Campaign:
             "label_ar": figure.label_ar,
             "detail_en": figure.detail_en,
             "detail_ar": figure.detail_ar,
+            "note_en": figure.note_en,
+            "note_ar": figure.note_ar,
             "position": position,
         }
         for position, figure in enumerate(campaign.impact_figures)

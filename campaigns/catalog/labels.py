@@ -14,7 +14,14 @@ from flask_babel import lazy_gettext as _l
 from campaigns.catalog.acceptance import Phase, phase
 from campaigns.catalog.visibility import UpdateStatus, update_status
 from campaigns.i18n import LANGUAGES
-from campaigns.models import Campaign, CampaignState, Sector, Update, UpdateCategory
+from campaigns.models import (
+    Campaign,
+    CampaignState,
+    DatePrecision,
+    Sector,
+    Update,
+    UpdateCategory,
+)
 
 SECTOR_LABELS = {
     Sector.HEALTH: _l("Health"),
@@ -40,6 +47,14 @@ STATE_LABELS = {
     CampaignState.PUBLISHED: _l("Published"),
     CampaignState.CLOSED: _l("Closed"),
     CampaignState.ARCHIVED: _l("Archived"),
+}
+
+#: How much of a completed project's period is known, as the console offers it.
+PRECISION_LABELS = {
+    DatePrecision.DAY: _l("The days are known"),
+    DatePrecision.MONTH: _l("Only the months are known"),
+    DatePrecision.YEAR: _l("Only the years are known"),
+    DatePrecision.UNCLEAR: _l("Dates unclear: show the years, marked as unclear"),
 }
 
 #: What the console calls a campaign: its state read with its dates (``acceptance.Phase``).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
@@ -139,6 +140,11 @@ def campaign_errors(campaign: Campaign) -> dict[str, str]:
         and campaign.implemented_to < campaign.implemented_from
     ):
         errors["implemented_to"] = _("The end of the work is before its start.")
+    if campaign.implemented_precision is DatePrecision.UNCLEAR and not campaign.implemented_from:
+        errors["implemented_precision"] = _(
+            "“Dates unclear” needs the period of the work: give the date it was carried "
+            "out from, in the year the report names."
+        )
     for name in ("min_amount_minor", "max_amount_minor"):
         value = getattr(campaign, name)
         if value is not None and value <= 0:
@@ -153,6 +159,53 @@ def campaign_errors(campaign: Campaign) -> dict[str, str]:
         errors["beneficiaries_reached"] = _("The number of people reached cannot be negative.")
     if message := tier_errors([tier.amount_minor for tier in campaign.tiers]):
         errors["tiers"] = message
+    return errors
+
+
+#: Lengths of an update's source columns.
+SOURCE_NAME_MAX = 200
+SOURCE_URL_MAX = 500
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
+
+
+def source_url_error(url: str) -> str | None:
+    """Why ``url`` cannot be linked as the original of an external report, or None."""
+    message = _("Write the full address of the original, starting with https:// or http://.")
+    if len(url) > SOURCE_URL_MAX:
+        return _("The address is longer than %(max)s characters.", max=SOURCE_URL_MAX)
+    if any(c.isspace() for c in url):
+        return message
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return message
+    if parts.scheme.lower() not in ("http", "https") or parts.username or parts.password:
+        return message
+    return None if _HOST.match(host) else message
+
+
+def update_source_errors(
+    external: bool, source_name: str | None, source_url: str | None
+) -> dict[str, str]:
+    """Problems with what an update says of its source, by field; empty when it may be saved.
+
+    Only an external report names a source; a link needs a name to be shown on.
+    """
+    errors: dict[str, str] = {}
+    if source_name and len(source_name) > SOURCE_NAME_MAX:
+        errors["source_name"] = _(
+            "The name of the source is longer than %(max)s characters.", max=SOURCE_NAME_MAX
+        )
+    if source_url and (message := source_url_error(source_url)):
+        errors["source_url"] = message
+    elif source_url and not source_name:
+        errors["source_name"] = _("Name the source: the link to the original is shown on its name.")
+    if (source_name or source_url) and not external:
+        errors["external_report"] = _(
+            "A source is named only for a report written outside the organization: tick this, "
+            "or leave the source empty."
+        )
     return errors
 
 

@@ -47,6 +47,8 @@ AMOUNT_FIELDS = {
     "max_amount": "max_amount_minor",
 }
 DATE_FIELDS = ("starts_on", "ends_on", "implemented_from", "implemented_to")
+#: An impact figure's texts.
+IMPACT_TEXTS = ("label_en", "label_ar", "detail_en", "detail_ar", "note_en", "note_ar")
 #: Error keys of :func:`~campaigns.catalog.rules.campaign_errors` named differently on forms.
 FORM_NAMES = {column: field for field, column in AMOUNT_FIELDS.items()}
 
@@ -113,6 +115,14 @@ def save_campaign(
         campaign.beneficiaries_reached = reached if isinstance(reached, int) else None
         if may_feature and "featured" in data:
             campaign.featured = bool(data.get("featured"))
+        for flag in ("is_example", "completed_project"):
+            if flag in data:
+                setattr(campaign, flag, bool(data[flag]))
+        if "implemented_precision" in data:
+            try:
+                campaign.implemented_precision = DatePrecision(data["implemented_precision"])
+            except ValueError:
+                errors["implemented_precision"] = _("Choose how precise the dates are.")
 
         slug = (data.get("slug") or "").strip().lower()
         if not slug:
@@ -320,9 +330,7 @@ def save_impact(campaign: Campaign, rows: list[dict]) -> None:
             if figure is not None:
                 remove.append(figure)
             continue
-        values = {
-            key: _text(row.get(key)) for key in ("label_en", "label_ar", "detail_en", "detail_ar")
-        }
+        values = {key: _text(row.get(key)) for key in IMPACT_TEXTS}
         value = row.get("value")
         if figure is None and value is None and not any(values.values()):
             continue
@@ -330,6 +338,10 @@ def save_impact(campaign: Campaign, rows: list[dict]) -> None:
             errors[f"rows-{index}-value"] = _("Write a whole number, zero or more.")
         if not values["label_en"]:
             errors[f"rows-{index}-label_en"] = _("Say what was counted, in English.")
+        if values["note_ar"] and not values["note_en"]:
+            errors[f"rows-{index}-note_en"] = _(
+                "Write the note in English too; without it, the note is not shown."
+            )
         values["value"] = value
         position = row.get("position")
         keep.append(
@@ -443,6 +455,9 @@ def save_update(
         base = rules.slugify(title_en)
         slug = rules.unique_slug(Update, base, exclude) if base else ""
     slug = rules.claim_slug(Update, slug, organization.id, exclude)
+    external = bool(data.get("external_report"))
+    source = _text(data.get("source_name")), _text(data.get("source_url"))
+    errors.update(rules.update_source_errors(external, *source))
     if message := rules.slug_errors(Update, slug, exclude):
         errors["slug"] = message
     if errors:
@@ -455,6 +470,8 @@ def save_update(
     update.title_en, update.body_en = title_en, body_en
     update.title_ar, update.body_ar = _text(data.get("title_ar")), _text(data.get("body_ar"))
     update.published_at = published_at
+    update.external_report = external
+    update.source_name, update.source_url = source
     if creating:
         db.session.add(update)
     db.session.flush()

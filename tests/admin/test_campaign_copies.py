@@ -34,7 +34,7 @@ def original(db, make, world):
     campaign.starts_on, campaign.ends_on = date(2031, 1, 1), date(2031, 6, 30)
     campaign.featured = True
     campaign.cover_image = "cover-abc.jpg"
-    campaign.raised_minor, campaign.donor_count = 12_345_00, 7
+    campaign.raised_base_minor, campaign.donor_base_count = 12_345_00, 7
     campaign.tiers[1].description_ar = "يساعد."
     make.chapter(campaign, title_en="Second year", title_ar="السنة الثانية", body_en="More.")
     make.chapter(

@@ -45,6 +45,9 @@ def _campaign_data(campaign: Campaign) -> dict:
         currency=campaign.currency,
         beneficiaries_reached=campaign.beneficiaries_reached,
         featured=campaign.featured,
+        is_example=campaign.is_example,
+        completed_project=campaign.completed_project,
+        implemented_precision=campaign.implemented_precision.value,
         organization=campaign.organization_id,
     )
     return data
@@ -296,6 +299,8 @@ def _impact_rows(campaign: Campaign) -> list[dict]:
             "label_ar": f.label_ar,
             "detail_en": f.detail_en,
             "detail_ar": f.detail_ar,
+            "note_en": f.note_en,
+            "note_ar": f.note_ar,
         }
         for n, f in enumerate(campaign.impact_figures)
     ]

@@ -49,6 +49,9 @@ def _update_data(update: Update | None) -> dict | None:
         "body_en": update.body_en,
         "body_ar": update.body_ar,
         "published_at": published.strftime("%Y-%m-%d %H:%M") if published else "",
+        "external_report": update.external_report,
+        "source_name": update.source_name,
+        "source_url": update.source_url,
     }
 
 
