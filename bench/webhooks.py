@@ -9,11 +9,14 @@ total is exact and that ``reconcile`` finds no drift.
 For a ceiling measured in the same run, on the same server, it then runs ``pgbench`` (from
 PostgreSQL) with as many clients as senders, each transaction a single-row ``UPDATE`` of one
 counter (the cheapest write a hot row can take), and prints events/s divided by pgbench's
-transactions per second. Last, it counts the SQL statements (round trips, BEGIN and COMMIT
-included) that a few more events cost, in this process, and drops the database.
+transactions per second. Last, it delivers ``--probe`` more events in this process through
+the test client, counts their SQL statements (round trips, BEGIN and COMMIT included) and
+the CPU time this process spent per event (``--profile``: where it went), and drops the
+database.
 
     python bench/webhooks.py --events 2000 --workers 4 --senders 16
     python bench/webhooks.py --app /path/to/another/checkout   # the same, on other code
+    python bench/webhooks.py --probe-only --probe 300 --profile  # CPU per event only
 
 Bounded: it stops sending after ``--events`` deliveries or ``--max-seconds``, whichever
 comes first.
