@@ -9,11 +9,14 @@ total is exact and that ``reconcile`` finds no drift.
 For a ceiling measured in the same run, on the same server, it then runs ``pgbench`` (from
 PostgreSQL) with as many clients as senders, each transaction a single-row ``UPDATE`` of one
 counter (the cheapest write a hot row can take), and prints events/s divided by pgbench's
-transactions per second. Last, it counts the SQL statements (round trips, BEGIN and COMMIT
-included) that a few more events cost, in this process, and drops the database.
+transactions per second. Last, it delivers ``--probe`` more events in this process through
+the test client, counts their SQL statements (round trips, BEGIN and COMMIT included) and
+the CPU time this process spent per event (``--profile``: where it went), and drops the
+database.
 
     python bench/webhooks.py --events 2000 --workers 4 --senders 16
     python bench/webhooks.py --app /path/to/another/checkout   # the same, on other code
+    python bench/webhooks.py --probe-only --probe 300 --profile  # CPU per event only
 
 Bounded: it stops sending after ``--events`` deliveries or ``--max-seconds``, whichever
 comes first.
@@ -194,15 +197,27 @@ def pgbench_tps(database_url: str, clients: int, seconds: int) -> float:
     raise RuntimeError(f"no tps in pgbench's output:\n{output}")
 
 
-def round_trips(database_url: str, count: int) -> tuple[float, Counter]:
+#: Deliveries made in this process before any is measured (imports, caches, prepared
+#: statements).
+WARM_UP = 20
+
+
+def round_trips(
+    database_url: str, count: int, profile: bool = False
+) -> tuple[float, Counter, float]:
     """Statements per event (BEGIN and COMMIT included) for ``count`` completions delivered
-    in this process, one request each; and how many of each kind all of them took."""
+    in this process, one request each; how many of each kind all of them took; and the CPU
+    time of this process per delivery, in milliseconds (after ``WARM_UP`` deliveries that
+    are not counted). With ``profile``, prints where that CPU time goes."""
+    import cProfile
+    import pstats
+
     from sqlalchemy import event
 
     from campaigns import create_app
     from campaigns.extensions import db
 
-    _, events = prepare(database_url, count, migrate=False)
+    _, events = prepare(database_url, count + WARM_UP, migrate=False)
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": database_url,
@@ -217,23 +232,52 @@ def round_trips(database_url: str, count: int) -> tuple[float, Counter]:
     def statement(conn, cursor, text, parameters, context, executemany):
         kinds[" ".join(text.split()[:3])[:60]] += 1
 
+    def counted(conn):
+        kinds.update(["BEGIN"])
+
+    def committed(conn):
+        kinds.update(["COMMIT"])
+
     with app.app_context():
         client = app.test_client()
         engine = db.engine
-        event.listen(engine, "before_cursor_execute", statement)
-        event.listen(engine, "begin", lambda conn: kinds.update(["BEGIN"]))
-        event.listen(engine, "commit", lambda conn: kinds.update(["COMMIT"]))
-        for e in events:
-            body = json.dumps(e)
+        bodies = [json.dumps(e) for e in events]
+        # Signed beforehand: the signing is the sender's work, not the app's.
+        signed = [(body.encode(), sign(body)) for body in bodies]
+
+        def deliver(body: bytes, signature: str) -> None:
             response = client.post(
                 "/webhooks/stripe",
-                data=body.encode(),
-                headers={"Stripe-Signature": sign(body), "Content-Type": "application/json"},
+                data=body,
+                headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
             )
             assert response.status_code == 200, response.get_data(as_text=True)
-        event.remove(engine, "before_cursor_execute", statement)
+
+        for body, signature in signed[:WARM_UP]:
+            deliver(body, signature)
+        event.listen(engine, "before_cursor_execute", statement)
+        event.listen(engine, "begin", counted)
+        event.listen(engine, "commit", committed)
+        profiler = cProfile.Profile(time.process_time) if profile else None
+        cpu = time.process_time()
+        if profiler:
+            profiler.enable()
+        for body, signature in signed[WARM_UP:]:
+            deliver(body, signature)
+        if profiler:
+            profiler.disable()
+        cpu = time.process_time() - cpu
+        for name, listener in (
+            ("before_cursor_execute", statement),
+            ("begin", counted),
+            ("commit", committed),
+        ):
+            event.remove(engine, name, listener)
         engine.dispose()
-    return sum(kinds.values()) / count, kinds
+    if profiler:
+        print("CPU time by function (cumulative, under the profiler):")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    return sum(kinds.values()) / count, kinds, cpu * 1000 / count
 
 
 def start_gunicorn(database_url: str, port: int, workers: int) -> subprocess.Popen:
@@ -274,6 +318,18 @@ def wait_until_serving(port: int) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
+def probe(database_url: str, count: int, profile: bool) -> None:
+    per_event, kinds, cpu = round_trips(database_url, count, profile)
+    print(f"SQL round trips per event (BEGIN and COMMIT included): {per_event:.1f}")
+    for kind, n in kinds.most_common():
+        print(f"  {n / count:5.2f}  {kind}")
+    print(
+        f"CPU time of the app's process per event, {count} deliveries through the test"
+        f" client (PostgreSQL's own work not included): {cpu:.2f} ms"
+        + (" (under the profiler)" if profile else "")
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=2000, help="distinct events to send")
@@ -282,7 +338,20 @@ def main() -> int:
     parser.add_argument("--senders", type=int, default=16, help="concurrent senders")
     parser.add_argument("--max-seconds", type=float, default=120, help="stop sending after")
     parser.add_argument("--pgbench-seconds", type=int, default=15, help="length of pgbench's run")
-    parser.add_argument("--probe", type=int, default=20, help="events whose statements are counted")
+    parser.add_argument(
+        "--probe",
+        type=int,
+        default=20,
+        help="events delivered in this process: their statements and CPU time are counted",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the CPU time of the probe's events"
+    )
+    parser.add_argument(
+        "--probe-only",
+        action="store_true",
+        help="only the probe: no gunicorn, no pgbench (a quick measure of CPU per event)",
+    )
     parser.add_argument("--app", default=str(ROOT), help="the checkout of the app to measure")
     parser.add_argument(
         "--postgres",
@@ -300,6 +369,10 @@ def main() -> int:
     database_url = args.postgres.rsplit("/", 1)[0] + "/" + name
     process = None
     try:
+        if args.probe_only:
+            prepare(database_url, 0)  # the schema
+            probe(database_url, args.probe, args.profile)
+            return 0
         campaign_id, events = prepare(database_url, args.events)
         bodies = [json.dumps(e) for e in events]
         deliveries = bodies + random.sample(bodies, int(len(bodies) * args.duplicates))
@@ -363,10 +436,7 @@ def main() -> int:
             f" events/s / pgbench TPS = {rate / tps:.3f}"
         )
         if args.probe:
-            per_event, kinds = round_trips(database_url, args.probe)
-            print(f"SQL round trips per event (BEGIN and COMMIT included): {per_event:.1f}")
-            for kind, n in kinds.most_common():
-                print(f"  {n / args.probe:5.2f}  {kind}")
+            probe(database_url, args.probe, args.profile)
         return 0 if ok else 1
     finally:
         if process is not None:

@@ -15,12 +15,13 @@ Services here ``flush()``; the caller commits once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -71,7 +72,8 @@ def record_event(provider: str, event: Any, payload: str) -> str:
         "payload": payload,
         "received_at": utcnow(),
     }
-    row_id = db.session.execute(_insert_once(values)).scalar_one_or_none()
+    insert = _insert_once(db.session.get_bind().dialect.name)
+    row_id = db.session.execute(insert, values).scalar_one_or_none()
     if row_id is None:
         log.info("Duplicate %s event %s ignored", provider, values["event_id"])
         return DUPLICATE
@@ -86,16 +88,26 @@ def record_event(provider: str, event: Any, payload: str) -> str:
     return _apply(row, event)
 
 
-def _insert_once(values: dict[str, Any]) -> sa.Executable:
+# The statements of every event are built once per process (building a statement and its
+# cache key costs more CPU than compiling it, which SQLAlchemy caches); each execution only
+# binds its values.
+
+
+@functools.cache
+def _insert_once(dialect: str) -> sa.Insert:
     """``INSERT ... ON CONFLICT (provider, event_id) DO NOTHING RETURNING id``."""
-    dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast(sa.Table, PaymentEvent.__table__)
     return (
-        insert(PaymentEvent)
-        .values(values)
+        insert(table)
+        .values({name: sa.bindparam(name, type_=table.c[name].type) for name in _INSERTED})
         .on_conflict_do_nothing(index_elements=["provider", "event_id"])
-        .returning(PaymentEvent.id)
+        .returning(table.c.id)
     )
+
+
+#: The columns the insert writes.
+_INSERTED = ("provider", "event_id", "type", "payload", "received_at")
 
 
 def _event_id(event: Any, payload: str) -> str:
@@ -199,20 +211,30 @@ def _serialize_on(keys: Iterable[str]) -> None:
     )
 
 
-def _locked(query: sa.Select) -> Donation | None:
-    """The first donation a query finds, read fresh and locked for this transaction."""
-    return db.session.execute(
+def _locked(query: sa.Select, value: str | int) -> Donation | None:
+    """The first donation a query (``_by_statement``) finds, read fresh and locked."""
+    return db.session.execute(query, {"value": value}).scalar_one_or_none()
+
+
+@functools.cache
+def _by_statement(column_name: str, parents_only: bool = False) -> sa.Select:
+    """The donation whose ``column_name`` is ``:value``, read fresh and locked."""
+    column = getattr(Donation, column_name)
+    query = sa.select(Donation).where(column == sa.bindparam("value", type_=column.type))
+    if parents_only:
+        query = query.where(Donation.parent_id.is_(None))
+    return (
         query.order_by(Donation.id)
         .limit(1)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    )
 
 
 def _by(column, value: str | int | None) -> Donation | None:
     if not value:
         return None
-    return _locked(sa.select(Donation).where(column == value))
+    return _locked(_by_statement(column.key), value)
 
 
 def _consistent(donation: Donation, reading: Reading) -> bool:
@@ -270,11 +292,7 @@ def _resolve(provider: str, reading: Reading) -> Donation | str | None:
 def _subscription_parent(subscription: str | None) -> Donation | None:
     if not subscription:
         return None
-    return _locked(
-        sa.select(Donation).where(
-            Donation.subscription_id == subscription, Donation.parent_id.is_(None)
-        )
-    )
+    return _locked(_by_statement("subscription_id", parents_only=True), subscription)
 
 
 def _invoice_donation(provider: str, reading: Reading) -> Donation | str | None:
@@ -384,21 +402,12 @@ def _converge(
     order in which the events arrived. The same statement finds the events waiting for an
     identifier in ``linked``; they are returned, to be applied next.
     """
-    facts = sa.and_(
-        PaymentEvent.donation_id == donation.id,
-        PaymentEvent.id != row.id,
-        sa.or_(
-            PaymentEvent.outcome.is_(None),
-            sa.not_(PaymentEvent.outcome.startswith(CONTRADICTED)),
-        ),
-    )
-    query = sa.or_(facts, _waiting_on(row.provider, linked)) if linked else facts
+    params: dict[str, Any] = {"donation_id": donation.id, "row_id": row.id}
+    if linked:
+        params["provider"] = row.provider
+        params.update(linked)
     with db.session.no_autoflush:
-        stored = (
-            db.session.execute(sa.select(PaymentEvent).where(query).order_by(PaymentEvent.id))
-            .scalars()
-            .all()
-        )
+        stored = db.session.execute(_stored_statement(tuple(linked)), params).scalars().all()
     waiting = [r for r in stored if r.donation_id is None]
     readings = [r for r in map(_reread, (r.payload for r in stored if r.donation_id)) if r]
     readings.append(reading)
@@ -493,13 +502,31 @@ _WAITING_ON = {
 }
 
 
-def _waiting_on(provider: str, linked: dict[str, str]) -> sa.ColumnElement[bool]:
-    """Waiting events of ``provider`` that name one of the identifiers just linked."""
+@functools.cache
+def _stored_statement(linked: tuple[str, ...]) -> sa.Select:
+    """The events stored for ``:donation_id`` but ``:row_id`` (contradicting ones left out)
+    and, for each donation column in ``linked``, the waiting events of ``:provider`` that
+    name the identifier bound to that column's name."""
+    query = sa.and_(
+        PaymentEvent.donation_id == sa.bindparam("donation_id"),
+        PaymentEvent.id != sa.bindparam("row_id"),
+        sa.or_(
+            PaymentEvent.outcome.is_(None),
+            sa.not_(PaymentEvent.outcome.startswith(CONTRADICTED)),
+        ),
+    )
+    if linked:
+        query = sa.or_(query, _waiting_on(linked))
+    return sa.select(PaymentEvent).where(query).order_by(PaymentEvent.id)
+
+
+def _waiting_on(linked: tuple[str, ...]) -> sa.ColumnElement[bool]:
+    """Waiting events of ``:provider`` that name one of the identifiers just linked."""
     return sa.and_(
         PaymentEvent.donation_id.is_(None),
-        PaymentEvent.provider == provider,
+        PaymentEvent.provider == sa.bindparam("provider"),
         PaymentEvent.outcome.startswith(WAITING),
-        sa.or_(*(_WAITING_ON[attr] == value for attr, value in linked.items())),
+        sa.or_(*(_WAITING_ON[attr] == sa.bindparam(attr) for attr in linked)),
     )
 
 

@@ -206,17 +206,9 @@ def move(
     # A refund made elsewhere (Stripe's dashboard) is one asked for, too.
     values["refund_requested_minor"] = max(donation.refund_requested_minor or 0, refunded)
     values["updated_at"] = utcnow()
-    result = db.session.execute(
-        sa.update(Donation)
-        .where(
-            Donation.id == donation.id,
-            Donation.status == old[0],
-            Donation.refunded_minor == old[1],
-            Donation.disputed == old[2],
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    params = {f"v_{key}": value for key, value in values.items()}
+    params.update(w_id=donation.id, w_status=old[0], w_refunded=old[1], w_disputed=old[2])
+    result = db.session.execute(_transition(tuple(values)), params)
     # An UPDATE's result is a cursor result, which counts the rows it changed.
     if cast("sa.CursorResult[Any]", result).rowcount != 1:
         raise ConcurrentChange(f"donation {donation.id} changed under us")
@@ -227,6 +219,29 @@ def move(
     _owe(donation.campaign_id, day_before, donation.currency, Figures().minus(before))
     _owe(donation.campaign_id, day_after, donation.currency, after)
     return True
+
+
+@functools.cache
+def _transition(columns: tuple[str, ...]) -> sa.Update:
+    """``move``'s conditional UPDATE of ``columns``, built once per process: the donation
+    ``:w_id`` while still in ``:w_status``, ``:w_refunded``, ``:w_disputed``; each new value
+    bound as ``v_`` and the column's name."""
+    return (
+        sa.update(Donation)
+        .where(
+            Donation.id == sa.bindparam("w_id"),
+            Donation.status == sa.bindparam("w_status"),
+            Donation.refunded_minor == sa.bindparam("w_refunded"),
+            Donation.disputed == sa.bindparam("w_disputed"),
+        )
+        .values(
+            {
+                name: sa.bindparam(f"v_{name}", type_=getattr(Donation, name).type)
+                for name in columns
+            }
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _owe(campaign_id: int, day: date, currency: str, change: Figures) -> None:
@@ -263,6 +278,14 @@ def _write_totals() -> None:
         | dict(zip(FIGURE_COLUMNS, astuple(change), strict=True))
         for (cid, day, currency), change in days
     ]
+    if len(totals) == 1 and len(rows) == 1:
+        # The usual transaction (one campaign, one day): the same statements, built once.
+        params: dict[str, Any] = {f"t_{k}": v for k, v in totals[0].items()}
+        params |= {f"d_{k}": v for k, v in rows[0].items()}
+        for statement in _one_row_each(_dialect(), tuple(totals[0]), tuple(rows[0])):
+            db.session.execute(statement, params)
+        _forget_totals(campaigns)
+        return
     first = upsert(CampaignTotalSlot, totals, ("raised_minor", "donor_count"))
     then = upsert(CampaignDailyTotal, rows, FIGURE_COLUMNS)
     if first is not None and then is not None and _dialect() == "postgresql":
@@ -273,6 +296,10 @@ def _write_totals() -> None:
         for statement in (first, then):
             if statement is not None:
                 db.session.execute(statement)
+    _forget_totals(campaigns)
+
+
+def _forget_totals(campaigns: dict[int, Any]) -> None:
     for campaign_id in campaigns:
         # Only a campaign the session holds needs to forget its totals: nothing is read.
         campaign = db.session.identity_map.get(identity_key(Campaign, campaign_id))
@@ -295,6 +322,35 @@ def upsert(model: type, rows: list[dict[str, Any]], columns: tuple[str, ...]):
     keys = [column.name for column in table.primary_key.columns]
     return statement.on_conflict_do_update(
         index_elements=keys,
+        set_={name: table.c[name] + statement.excluded[name] for name in columns},
+    )
+
+
+@functools.cache
+def _one_row_each(dialect: str, totals: tuple[str, ...], days: tuple[str, ...]) -> tuple:
+    """``_write_totals``' statements for one campaign's total and one day, built once per
+    process with their values bound (``t_`` and ``d_`` before the column names).
+
+    A statement that inserts a list of rows is built and compiled afresh at each call
+    (SQLAlchemy does not cache many-row VALUES); one row of bound values is cached."""
+    first = _upsert_one(dialect, CampaignTotalSlot, totals, ("raised_minor", "donor_count"), "t_")
+    then = _upsert_one(dialect, CampaignDailyTotal, days, FIGURE_COLUMNS, "d_")
+    if dialect == "postgresql":
+        return (first.add_cte(then.cte("days")),)
+    return (first, then)
+
+
+def _upsert_one(
+    dialect: str, model: type, keys: tuple[str, ...], columns: tuple[str, ...], prefix: str
+):
+    """``upsert`` of one row whose values are bound as ``prefix`` + column name."""
+    table = cast(sa.Table, model.__table__)  # type: ignore[attr-defined]
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    row = {key: sa.bindparam(prefix + key, type_=table.c[key].type) for key in keys}
+    statement = insert(table).values(row)
+    index = [column.name for column in table.primary_key.columns]
+    return statement.on_conflict_do_update(
+        index_elements=index,
         set_={name: table.c[name] + statement.excluded[name] for name in columns},
     )
 
