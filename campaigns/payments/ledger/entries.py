@@ -283,7 +283,12 @@ def place_refunds(donation: Donation, steps: list[tuple[int, datetime | None]]) 
         .where(RefundRecord.donation_id == donation.id)
         .order_by(RefundRecord.refunded_total_minor)
     ).all()
-    if [(t, a) for t, a, _ in wanted] == [(t, a) for t, a, _ in held]:
+    kept = [(t, a) for t, a, _ in held]
+    if [(t, a) for t, a, _ in wanted[: len(kept)]] == kept:
+        # The usual case: the events add refunds after those recorded (or none at all).
+        before = kept[-1][0] if kept else 0
+        if len(wanted) > len(kept):
+            note_refunds(donation, before, [(total, at) for total, _, at in wanted[len(kept) :]])
         return
     db.session.execute(sa.delete(RefundRecord).where(RefundRecord.donation_id == donation.id))
     note_refunds(donation, 0, [(total, at) for total, _, at in wanted])
