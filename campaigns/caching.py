@@ -224,7 +224,7 @@ class _Recent(dict):
 #: Every app's table of recent pages in this process, emptied whenever this process writes.
 _TABLES: weakref.WeakValueDictionary[int, _Recent] = weakref.WeakValueDictionary()
 #: Past this many pages (addresses with odd queries), a table starts again empty.
-_MAX_RECENT = 512
+_MAX_RECENT = 256
 _clock = time.monotonic
 
 
