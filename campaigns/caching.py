@@ -17,6 +17,15 @@ pages show are in the key too. A change shows on the next request; anything the 
 (a donation whose state changes without moving any total) is bounded by the entry's
 lifetime, ``CACHE_DEFAULT_TIMEOUT`` seconds.
 
+What a cache hit costs. Each process keeps the pages it served lately, by what names them
+without the database (the address, the language, the day, the settings). A page checked
+less than ``PAGE_CACHE_RECHECK_SECONDS`` ago (2) is sent as it is: no query, no cache read,
+no render; only the visitor's CSRF field is laid into it, and its gzip is made once per
+entry, the field then spliced in as a stored block (:class:`~campaigns.compression.SplicedGzip`).
+Anything this process writes (a flush, a DML statement, a commit) empties that memory, so
+its own changes show on the next request; a change made by another process shows once the
+page is checked again, within the recheck interval.
+
 What browsers and a CDN may keep. Each page carries an ``ETag`` and answers 304 to it.
 A page with a donate form carries a token bound to its visitor's session, so it is sent
 ``private, no-cache``: the visitor's browser may keep it and revalidate (its ETag covers the
@@ -37,18 +46,22 @@ import functools
 import hashlib
 import logging
 import time
+import weakref
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, make_response, request, request_finished
+from flask import Flask, Response, abort, current_app, g, make_response, request, request_finished
 from flask import session as flask_session
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup, escape
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from campaigns import timeutil
+from campaigns.compression import SplicedGzip, accepts_gzip
 from campaigns.csrf import masked_csrf_token
 from campaigns.extensions import cache, db
 from campaigns.models import (
@@ -178,47 +191,155 @@ def site_generation() -> tuple:
     return tuple(db.session.execute(_site_query(), {"now": datetime.now(UTC)}).one())
 
 
-def _key(name: str, generation: tuple) -> str:
-    from campaigns.i18n import current_language
+# --- serving ----------------------------------------------------------------------------
+
+
+class _Entry:
+    """A stored page as this process serves it: split around its CSRF slots, with its ETag
+    and (once asked for) its gzip made once, however many visitors it is sent to."""
+
+    __slots__ = ("_gzip", "born", "checked", "etag", "key", "parts")
+
+    def __init__(self, key: str, html: str, etag: str, now: float):
+        self.key, self.etag = key, etag
+        self.parts = [part.encode() for part in html.split(CSRF_SLOT)]
+        self.born = self.checked = now
+        self._gzip: SplicedGzip | None = None
+
+    @property
+    def personal(self) -> bool:
+        return len(self.parts) > 1
+
+    def body(self, filler: bytes, gzipped: bool) -> bytes:
+        if gzipped:
+            if self._gzip is None:
+                self._gzip = SplicedGzip(self.parts)
+            return self._gzip.body(filler)
+        return filler.join(self.parts)
+
+
+class _Recent(dict):
+    """This process's pages, by what identifies a page without asking the database."""
+
+
+#: Every app's table of recent pages in this process, emptied whenever this process writes.
+_TABLES: weakref.WeakValueDictionary[int, _Recent] = weakref.WeakValueDictionary()
+#: Past this many pages (addresses with odd queries), a table starts again empty.
+_MAX_RECENT = 256
+_clock = time.monotonic
+
+
+def _recent() -> _Recent:
+    table = current_app.extensions.get("page_cache_recent")
+    if table is None:
+        table = current_app.extensions["page_cache_recent"] = _Recent()
+        _TABLES[id(table)] = table
+    return table
+
+
+def forget_recent_pages() -> None:
+    """Ask the database again on the next request for every page (this process's writes)."""
+    for table in list(_TABLES.values()):
+        table.clear()
+
+
+def _address(name: str) -> tuple:
+    """What names a page before its generation is known: cheap, no database."""
+    from campaigns.i18n import select_locale
 
     config = current_app.config
-    # Settings every page shows: the test-mode banner, the digits, the public address.
-    site = (
+    environ = request.environ
+    return (
+        name,
+        environ.get("wsgi.url_scheme"),
+        request.host,
+        environ.get("SCRIPT_NAME"),
+        environ.get("PATH_INFO"),
+        environ.get("QUERY_STRING"),
+        select_locale(),
+        today(),
         bool(config.get("STRIPE_SECRET_KEY")),
         config.get("CAMPAIGNS_ENV"),
         config.get("ARABIC_DIGITS"),
         config.get("PUBLIC_URL"),
     )
-    parts = (RENDER_VERSION, name, request.url, current_language(), today(), site, generation)
+
+
+def cached_page(
+    name: str, generation: Callable[[], tuple | None], render: Callable[[], str]
+) -> Response:
+    """The page from the cache (rendered and stored on a miss), for this visitor.
+
+    ``generation`` reads what the page shows (None: there is no such page, a 404). It is
+    asked at most once every ``PAGE_CACHE_RECHECK_SECONDS`` per page and process, and at
+    once after this process wrote anything; in between the page is sent as it was.
+    """
+    if not shareable_request():
+        if generation() is None:
+            abort(404)
+        g.page_cache_control = "private, no-cache"
+        return make_response(render())
+    entry = _current_entry(name, generation, render)
+    return _send(entry)
+
+
+def _current_entry(name: str, generation: Callable[[], tuple | None], render) -> _Entry:
+    config = current_app.config
+    now = _clock()
+    table = _recent()
+    address = _address(name)
+    entry = table.get(address)
+    if entry is not None and now - entry.checked < config["PAGE_CACHE_RECHECK_SECONDS"]:
+        return entry
+    figures = generation()
+    if figures is None:
+        table.pop(address, None)
+        abort(404)
+    key = _key(address, figures)
+    if (
+        entry is not None
+        and entry.key == key
+        and now - entry.born < config["CACHE_DEFAULT_TIMEOUT"]
+    ):
+        entry.checked = now
+        return entry
+    stored = _stored(key)
+    if stored is None:
+        with _shared_rendering():
+            html = render()
+        stored = {"html": html, "etag": hashlib.sha256(html.encode()).hexdigest()[:32]}
+        _store(key, stored)
+    entry = _Entry(key, stored["html"], stored["etag"], now)
+    if len(table) >= _MAX_RECENT:
+        table.clear()
+    table[address] = entry
+    return entry
+
+
+def _key(address: tuple, generation: tuple) -> str:
+    parts = (RENDER_VERSION, address, generation)
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-# --- serving ----------------------------------------------------------------------------
-
-
-def cached_page(name: str, generation: tuple, render: Callable[[], str]) -> Response:
-    """The page from the cache (rendered and stored on a miss), for this visitor."""
-    if not shareable_request():
-        g.page_cache_control = "private, no-cache"
-        return make_response(render())
-    key = _key(name, generation)
-    entry = _stored(key)
-    if entry is None:
-        with _shared_rendering():
-            html = render()
-        entry = {"html": html, "etag": hashlib.sha256(html.encode()).hexdigest()[:32]}
-        _store(key, entry)
-    html, etag = entry["html"], entry["etag"]
-    personal = CSRF_SLOT in html
-    if personal:
-        token_field = _csrf_input()  # first, so that a new visitor's secret is in the ETag
-        etag = hashlib.sha256(f"{etag}:{_csrf_secret()}:{_token_period()}".encode()).hexdigest()
-        html = html.replace(CSRF_SLOT, token_field)
-        etag = etag[:32]
-    g.page_cache_control = "private, no-cache" if personal else _public_control()
-    response = make_response(html)
-    response.set_etag(etag)
-    response.make_conditional(request)
+def _send(entry: _Entry) -> Response:
+    etag, filler = entry.etag, b""
+    if entry.personal:
+        filler = _csrf_input().encode()  # first, so that a new visitor's secret is in the ETag
+        salted = f"{etag}:{_csrf_secret()}:{_token_period()}"
+        etag = hashlib.sha256(salted.encode()).hexdigest()[:32]
+    g.page_cache_control = "private, no-cache" if entry.personal else _public_control()
+    if request.if_none_match.contains_weak(etag):
+        response = current_app.response_class(status=304)
+        response.set_etag(etag, weak=accepts_gzip())
+        response.vary.add("Accept-Encoding")
+        return response
+    gzipped = accepts_gzip()
+    response = current_app.response_class(entry.body(filler, gzipped), mimetype="text/html")
+    response.set_etag(etag, weak=gzipped)
+    response.vary.add("Accept-Encoding")
+    if gzipped:
+        # Same resource, other bytes: only a weak validator still holds (as nginx does).
+        response.headers["Content-Encoding"] = "gzip"
     return response
 
 
@@ -290,9 +411,58 @@ def _touch_changed_campaigns(session: Session, _context, _instances) -> None:
             campaign.updated_at = utcnow()
 
 
+# --- the session cookie -----------------------------------------------------------------
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, its serializer built once per key instead of twice per
+    request: every new visitor of a cached page gets a session (for the form's CSRF token),
+    and building the serializer was a good part of that cost. Cookies are unchanged."""
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        built = app.extensions.get("session_serializer")
+        if built is None or built[0] != keys:
+            built = (keys, super().get_signing_serializer(app))
+            app.extensions["session_serializer"] = built
+        return built[1]
+
+
+# --- this process's writes --------------------------------------------------------------
+
+
+def _wrote(session: Session, *_args) -> None:
+    """Anything this process writes may be on a page: its recent pages are asked about
+    again, now (so a request that follows a flush sees it) and once it is committed (so no
+    page read in between stays)."""
+    session.info["page_cache_wrote"] = True
+    forget_recent_pages()
+
+
+def _wrote_by_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        _wrote(state.session)
+
+
+def _committed(session: Session) -> None:
+    if session.info.pop("page_cache_wrote", False):
+        forget_recent_pages()
+
+
+_SESSION_EVENTS = (
+    ("after_flush", _wrote),
+    ("do_orm_execute", _wrote_by_statement),
+    ("after_commit", _committed),
+    ("before_flush", _touch_changed_campaigns),
+)
+
+
 def init_app(app: Flask) -> None:
+    app.config.setdefault("PAGE_CACHE_RECHECK_SECONDS", 2.0)
+    app.session_interface = SessionInterface()
     cache.init_app(app)
     app.jinja_env.globals["csrf_field"] = csrf_field
     request_finished.connect(_final_cache_headers, app)
-    if not event.contains(Session, "before_flush", _touch_changed_campaigns):
-        event.listen(Session, "before_flush", _touch_changed_campaigns)
+    for name, listener in _SESSION_EVENTS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -167,6 +167,9 @@ def from_environment(instance_path: str) -> dict:
         "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL") or None,
         "CACHE_DEFAULT_TIMEOUT": int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "5") or 5),
         "CACHE_SHARED_MAX_AGE": int(os.environ.get("CACHE_SHARED_MAX_AGE", "0") or 0),
+        # How long a worker sends a page it has just checked without asking the database
+        # again (its own writes make it ask at once); below 5 s, the freshness promised.
+        "PAGE_CACHE_RECHECK_SECONDS": float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", "2") or 2),
         "CACHE_KEY_PREFIX": "campaigns:",
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads"),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,

@@ -80,10 +80,21 @@ def command(*, dry_run: bool = False) -> Iterator[None]:
 
 
 def _commit() -> None:
+    if _untouched():
+        return
     db.session.commit()
 
 
+def _untouched() -> bool:
+    """Nothing in this context opened a session (a page served from the cache): nothing to
+    commit or roll back, and no session is built just to end it."""
+    registry = getattr(db.session, "registry", None)
+    return registry is not None and not registry.has()
+
+
 def _rollback() -> None:
+    if _untouched():
+        return
     try:
         db.session.rollback()
     except SQLAlchemyError:

@@ -11,10 +11,22 @@ from flask import abort, render_template, request
 
 from campaigns import caching
 from campaigns.catalog import visibility
+from campaigns.extensions import limiter
 from campaigns.models import Sector
 from campaigns.paging import page_number
 from campaigns.payments.campaign_page import render_campaign_page
 from campaigns.public import bp, services
+
+#: Pages served through the cache. They carry no request limit (the donate form's limits
+#: are in campaigns.payments.limits), so a crowd reading them costs the limiter nothing.
+CACHED_PAGES = frozenset(
+    {"public.home", "public.campaign_list", "public.campaign_page", "public.organization_page"}
+)
+
+
+@limiter.request_filter
+def _cached_pages_are_not_limited() -> bool:
+    return request.endpoint in CACHED_PAGES
 
 
 @bp.get("/")
@@ -33,7 +45,7 @@ def home():
             today=today,
         )
 
-    return caching.cached_page("home", caching.site_generation(), render)
+    return caching.cached_page("home", caching.site_generation, render)
 
 
 @bp.get("/campaigns/")
@@ -54,21 +66,18 @@ def campaign_list():
             today=today,
         )
 
-    return caching.cached_page("campaign-list", caching.site_generation(), render)
+    return caching.cached_page("campaign-list", caching.site_generation, render)
 
 
 @bp.get("/campaigns/<slug>")
 def campaign_page(slug: str):
     """A campaign: progress, story, history, impact, donors and the donate form."""
-    generation = caching.campaign_generation(slug)
-    if generation is None:
-        abort(404)
 
     def render() -> str:
         body, _status = render_campaign_page(visibility.public_campaign_or_404(slug))
         return body
 
-    return caching.cached_page("campaign", generation, render)
+    return caching.cached_page("campaign", lambda: caching.campaign_generation(slug), render)
 
 
 @bp.get("/organizations/<slug>")
@@ -87,7 +96,7 @@ def organization_page(slug: str):
             today=today,
         )
 
-    return caching.cached_page("organization", caching.site_generation(), render)
+    return caching.cached_page("organization", caching.site_generation, render)
 
 
 @bp.get("/updates/<slug>")
