@@ -107,7 +107,9 @@ def decline(invitation: Invitation) -> None:
 
 
 def _fingerprint(invitation: Invitation) -> str:
-    made = int(as_utc(invitation.created_at).timestamp()) if invitation.created_at else 0
+    # To the microsecond: SQLite may give a withdrawn invitation's id to the next one, made
+    # for the same person and role within the same second.
+    made = as_utc(invitation.created_at).isoformat() if invitation.created_at else "-"
     state = (
         f"{invitation.id}:{invitation.user_id}:{invitation.organization_id}:"
         f"{invitation.role.value}:{made}"
