@@ -93,7 +93,10 @@ def test_the_wheel_carries_compiled_catalogues_and_the_site(wheel):
     translated = [m for m in catalogue if m.id and m.string and not m.fuzzy and not m.pluralizable]
     assert len(translated) > 100
     for message in translated:
-        assert compiled.gettext(message.id) == message.string, message.id
+        if message.context:
+            assert compiled.pgettext(message.context, message.id) == message.string, message.id
+        else:
+            assert compiled.gettext(message.id) == message.string, message.id
 
 
 def test_the_installed_wheel_serves_the_arabic_site(wheel, tmp_path):
