@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from datetime import UTC, date, datetime
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
-from campaigns import create_app
 from campaigns.extensions import db
 from campaigns.models import DonationStatus, Role
 from tests import movements
 from tests.factories import PASSWORD, Factories
-from tests.live import empty_tables
+from tests.live import live_app, serving
 
 #: More donors than one batch of the donors file (it sends them 200 at a time).
 DONORS = 230
@@ -32,19 +29,8 @@ PERIOD = {"date_from": "2025-01-01", "date_to": "2025-12-31"}
 @pytest.fixture
 def live(app, tmp_path):
     """A second app on the test database, served for real; ``app`` has built the schema."""
-    live_app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "live-reports-secret",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "WTF_CSRF_ENABLED": False,
-            "STRIPE_SECRET_KEY": None,
-            "RATELIMIT_ENABLED": False,
-            "UPLOAD_DIR": str(tmp_path),
-            "PROPAGATE_EXCEPTIONS": False,
-        }
-    )
-    with live_app.app_context():
+    served = live_app(app, tmp_path, WTF_CSRF_ENABLED=False)
+    with served.app_context():
         make = Factories(db.session)
         ours = make.organization(slug="live-ours", name_en="Ours")
         theirs = make.organization(slug="live-theirs", name_en="Theirs")
@@ -75,18 +61,8 @@ def live(app, tmp_path):
         make.member(ours, role=Role.EDITOR, email="live-editor@example.org")
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-reports", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with live_app.app_context():
-            empty_tables()
-            db.engine.dispose()
+    with serving(served) as url:
+        yield url
 
 
 def read_csv(response) -> list[dict]:

@@ -11,15 +11,13 @@ from __future__ import annotations
 import html
 import json
 import re
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import requests
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-from campaigns import create_app, news, timeutil
+from campaigns import news, timeutil
 from campaigns.extensions import db
 from campaigns.models import (
     Campaign,
@@ -33,7 +31,7 @@ from campaigns.models import (
 from campaigns.news import tasks
 from campaigns.payments import ledger
 from tests.factories import PASSWORD, Factories
-from tests.live import empty_tables
+from tests.live import live_app, serving
 from tests.stripe_server.events import session_event
 
 _TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -42,33 +40,9 @@ START = date(2031, 3, 10)
 
 @pytest.fixture
 def live(app, tmp_path, smtp_server):
-    live_app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "live-staff-tools-secret",
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "STRIPE_SECRET_KEY": None,
-            "RATELIMIT_ENABLED": False,
-            "UPLOAD_DIR": str(tmp_path),
-            "PROPAGATE_EXCEPTIONS": False,
-            "SESSION_COOKIE_SECURE": False,
-            **smtp_server.app_settings,
-        }
-    )
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    live_app.config["PUBLIC_URL"] = base
-    thread = threading.Thread(target=server.serve_forever, name="live-staff", daemon=True)
-    thread.start()
-    try:
-        yield live_app, base
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with live_app.app_context():
-            empty_tables()
-            db.engine.dispose()
+    served = live_app(app, tmp_path, SESSION_COOKIE_SECURE=False, **smtp_server.app_settings)
+    with serving(served) as base:
+        yield served, base
 
 
 class Browser:
