@@ -4,17 +4,26 @@ afterwards, except what the migrations wrote."""
 
 from __future__ import annotations
 
+import os
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+import sqlalchemy as sa
 from flask import Flask
+from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from campaigns import create_app
 from campaigns.extensions import db
+
+PG_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 #: Rows the migrations write, which every other test relies on.
 SEEDED_TABLES = frozenset({"installation"})
@@ -63,3 +72,34 @@ def serving(app: Flask) -> Iterator[str]:
         with app.app_context():
             empty_tables()
             db.engine.dispose()
+
+
+def own_postgres_app(database_url: str, purpose: str, **settings: Any) -> Iterator[Flask]:
+    """For a fixture: an app on a PostgreSQL database of its own, built by the migrations,
+    whose transactions commit for real (threads racing each other need that); dropped
+    afterwards. Skipped on the SQLite run."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip(f"{purpose}: tested on PostgreSQL only")
+    name = f"campaigns_own_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": f"own-{name}",
+            "SQLALCHEMY_DATABASE_URI": PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name,
+            "STRIPE_SECRET_KEY": None,
+            **settings,
+        }
+    )
+    with app.app_context():
+        upgrade()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

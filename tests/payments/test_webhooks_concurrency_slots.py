@@ -15,14 +15,15 @@ import sqlalchemy as sa
 from campaigns.extensions import db
 from campaigns.models import CampaignDailyTotal, CampaignTotalSlot
 from campaigns.payments import ledger
-from tests.payments import test_webhooks_concurrency as races
-from tests.payments.test_webhooks_concurrency import deliver_all, make_campaign, totals
+from tests.payments.races import deliver_all, make_campaign, races_app, totals
 from tests.stripe_server.events import charge_refunded, session_event
 
 pytestmark = pytest.mark.postgres_only
 
-#: An app on its own PostgreSQL database, committed for real (the races' fixture).
-live_app = races.live_app
+
+@pytest.fixture(scope="module")
+def live_app(database_url):
+    yield from races_app(database_url)
 
 
 def bodies_for(app, donations, *events) -> list[str]:

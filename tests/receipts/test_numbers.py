@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import random
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from campaigns import create_app
 from campaigns.extensions import db
 from campaigns.models import Organization, ReceiptCounter
 from campaigns.receipts import allocate_number
+from tests.live import own_postgres_app
 
 
 def test_numbers_count_per_organization_and_restart_each_year(db, make):
@@ -37,9 +33,6 @@ def test_a_rolled_back_number_is_given_again(db, make):
     assert allocate_number(organization.id, 2026) == 2
 
 
-PG_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 WORKERS = 12
 ALLOCATIONS = 60
 
@@ -47,31 +40,11 @@ ALLOCATIONS = 60
 @pytest.fixture(scope="module")
 def committed_app(database_url):
     """An app on a PostgreSQL database of its own, whose transactions commit for real."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("concurrent allocations are tested on PostgreSQL")
-    name = f"campaigns_receipts_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "numbers",
-            "SQLALCHEMY_DATABASE_URI": PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": WORKERS, "max_overflow": 0},
-            "STRIPE_SECRET_KEY": None,
-        }
+    yield from own_postgres_app(
+        database_url,
+        "concurrent allocations",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": WORKERS, "max_overflow": 0},
     )
-    with app.app_context():
-        upgrade()
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.postgres_only
