@@ -47,13 +47,12 @@ def configure_extensions(app: Flask) -> None:
     from campaigns import models  # noqa: F401 - registers the tables with the metadata
     from campaigns.caching import init_app as init_page_cache
     from campaigns.database import configure_engine_events
-    from campaigns.extensions import csrf, db, limiter, login_manager, migrate
+    from campaigns.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
     init_page_cache(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

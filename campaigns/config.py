@@ -145,7 +145,6 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
         or os.environ.get("CACHE_REDIS_URL")
         or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
         # The donate form's limits (campaigns.payments.limits), in the limits library's words.
         "DONATE_FAILURES_PER_ADDRESS": os.environ.get("DONATE_FAILURES_PER_ADDRESS")
         or "20 per hour",

@@ -2,11 +2,8 @@
 
 from typing import TYPE_CHECKING
 
-from flask import current_app
 from flask_babel import Babel
 from flask_caching import Cache
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -47,13 +44,3 @@ login_manager = LoginManager()
 #: Rendered public pages (see :mod:`campaigns.caching`): Redis in production, this
 #: process's memory by default.
 cache = Cache()
-#: Request limits on the endpoints people could abuse (gifts, sign-in); counters live in
-#: RATELIMIT_STORAGE_URI (Redis in production, memory for a single process).
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-
-@limiter.request_filter
-def _rate_limits_off() -> bool:
-    """Decide per request from the running app's settings: this limiter object is shared by
-    every app built in the process (the tests build several)."""
-    return not current_app.config.get("RATELIMIT_ENABLED", True)

@@ -9,7 +9,7 @@ are counted:
   payment page without paying, or the payment was declined or expired);
 * per email address, gifts started.
 
-The counters are moving windows of the ``limits`` library (the one Flask-Limiter uses), in
+The counters are moving windows of the ``limits`` library, in
 ``RATELIMIT_STORAGE_URI``: Redis in production (by default the one of ``CACHE_REDIS_URL``),
 this process's memory otherwise. The gifts an address has started and not seen end are
 noted in the app's cache (Redis in production too; ``NullCache`` forgets them) for as long

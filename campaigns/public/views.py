@@ -11,22 +11,10 @@ from flask import abort, render_template, request
 
 from campaigns import caching
 from campaigns.catalog import visibility
-from campaigns.extensions import limiter
 from campaigns.models import Sector
 from campaigns.paging import page_number
 from campaigns.payments.campaign_page import render_campaign_page
 from campaigns.public import bp, services
-
-#: Pages served through the cache. They carry no request limit (the donate form's limits
-#: are in campaigns.payments.limits), so a crowd reading them costs the limiter nothing.
-CACHED_PAGES = frozenset(
-    {"public.home", "public.campaign_list", "public.campaign_page", "public.organization_page"}
-)
-
-
-@limiter.request_filter
-def _cached_pages_are_not_limited() -> bool:
-    return request.endpoint in CACHED_PAGES
 
 
 @bp.get("/")
