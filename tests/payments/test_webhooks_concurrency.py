@@ -98,3 +98,24 @@ def test_racing_events_about_the_same_gifts_converge(live_app):
         assert ledger.pending_events() == []
         assert ledger.reconcile() == []
     assert totals(live_app, campaign_id) == (20 * 3000, 20)
+
+
+def test_the_event_holds_its_payments_lock_until_it_commits(live_app):
+    """The insert of an event takes the lock of each payment it names (a dispute of the
+    same payment, arriving meanwhile, waits for this transaction to end)."""
+    _, (donation,) = make_campaign(live_app, 1, amount=5000)
+    taken = sa.text("SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))")
+    with live_app.app_context():
+        donation = db.session.merge(donation)
+        event = session_event("checkout.session.completed", donation)
+        key = event["data"]["object"]["payment_intent"]
+        other = sa.create_engine(live_app.config["SQLALCHEMY_DATABASE_URI"])
+        try:
+            ledger.record_event("stripe", event, json.dumps(event))
+            with other.connect() as conn:
+                assert conn.execute(taken, {"key": key}).scalar_one() is False
+            db.session.commit()
+            with other.connect() as conn:
+                assert conn.execute(taken, {"key": key}).scalar_one() is True
+        finally:
+            other.dispose()

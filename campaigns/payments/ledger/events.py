@@ -59,21 +59,26 @@ def record_event(provider: str, event: Any, payload: str) -> str:
 
     The row is inserted before anything else, with ``ON CONFLICT DO NOTHING``: a second
     delivery of the same event, even one racing this one in another worker (it waits for
-    the first to commit), inserts nothing and changes nothing. Any error after that
-    propagates; the caller rolls back the whole transaction, so the event is not stored
-    either and the provider will retry. An event that can never be applied (malformed, or
-    contradicting its donation) is stored with an outcome that says why, so that the
-    provider stops sending it.
+    the first to commit), inserts nothing and changes nothing. On PostgreSQL the same
+    statement first takes the locks of the payment the event is about (see
+    :func:`_insert_once`). Any error after that propagates; the caller rolls back the whole
+    transaction, so the event is not stored either and the provider will retry. An event
+    that can never be applied (malformed, or contradicting its donation) is stored with an
+    outcome that says why, so that the provider stops sending it.
     """
-    values = {
+    values: dict[str, Any] = {
         "provider": provider,
         "event_id": _event_id(event, payload),
         "type": _event_type(event),
         "payload": payload,
         "received_at": utcnow(),
     }
-    insert = _insert_once(db.session.get_bind().dialect.name)
-    row_id = db.session.execute(insert, values).scalar_one_or_none()
+    read = _read(event)
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        values["keys"] = read.lock_keys() if isinstance(read, Reading) else []
+    row_id = db.session.execute(_insert_once(dialect), values).scalar_one_or_none()
+    values.pop("keys", None)
     if row_id is None:
         log.info("Duplicate %s event %s ignored", provider, values["event_id"])
         return DUPLICATE
@@ -85,7 +90,7 @@ def record_event(provider: str, event: Any, payload: str) -> str:
     if stale is not None:  # left by a transaction that was rolled back (its id is reused)
         db.session.expunge(stale)
     db.session.add(row)
-    return _apply(row, event)
+    return _apply_read(row, read)
 
 
 # The statements of every event are built once per process (building a statement and its
@@ -95,14 +100,43 @@ def record_event(provider: str, event: Any, payload: str) -> str:
 
 @functools.cache
 def _insert_once(dialect: str) -> sa.Insert:
-    """``INSERT ... ON CONFLICT (provider, event_id) DO NOTHING RETURNING id``."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    """``INSERT ... ON CONFLICT (provider, event_id) DO NOTHING RETURNING id``.
+
+    On PostgreSQL, a ``WITH`` first takes a transaction lock per payment identifier bound
+    as ``:keys``, in their order, in the same round trip (the insert's row waits for the
+    count of the locks taken, so they are all held before it is written). Two events about
+    the same payment (a completion that links a payment intent to its donation, and a
+    dispute that looks the donation up by that payment intent) then run one after the
+    other, so the second always sees what the first committed. SQLite serialises all
+    writers already.
+    """
     table = cast(sa.Table, PaymentEvent.__table__)
+    columns = {name: sa.bindparam(name, type_=table.c[name].type) for name in _INSERTED}
+    if dialect != "postgresql":
+        return (
+            sqlite.insert(table)
+            .values(columns)
+            .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+            .returning(table.c.id)
+        )
+    keys = (
+        sa.func.unnest(sa.cast(sa.bindparam("keys"), postgresql.ARRAY(sa.Text)))
+        .table_valued("k", with_ordinality="n")
+        .render_derived(name="t")
+    )
+    # A volatile function is evaluated after the sort: the locks are taken in keys' order.
+    locks = (
+        sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(keys.c.k, 0)))
+        .order_by(keys.c.n)
+        .cte("locks")
+    )
+    taken = sa.select(sa.func.count()).select_from(locks).scalar_subquery()
     return (
-        insert(table)
-        .values({name: sa.bindparam(name, type_=table.c[name].type) for name in _INSERTED})
+        postgresql.insert(table)
+        .from_select(list(_INSERTED), sa.select(*columns.values()).where(taken >= 0))
         .on_conflict_do_nothing(index_elements=["provider", "event_id"])
         .returning(table.c.id)
+        .add_cte(locks)
     )
 
 
@@ -124,10 +158,21 @@ def _event_type(event: Any) -> str:
     return raw[:100] if isinstance(raw, str) else ""
 
 
-def _apply(row: PaymentEvent, event: Any, depth: int = 0) -> str:
+def _read(event: Any) -> Reading | MalformedEvent | None:
+    """What an event says (None: not about a payment), or why it cannot be read."""
     try:
-        reading = read_event(event)
+        return read_event(event)
     except MalformedEvent as exc:
+        return exc
+
+
+def _apply(row: PaymentEvent, event: Any, depth: int = 0) -> str:
+    return _apply_read(row, _read(event), depth)
+
+
+def _apply_read(row: PaymentEvent, reading: Reading | MalformedEvent | None, depth: int = 0) -> str:
+    if isinstance(reading, MalformedEvent):
+        exc = reading
         row.outcome = f"{MALFORMED}: {exc}"[:200]
         log.error(
             "%s event %s is malformed; stored and acknowledged, not applied: %s",
@@ -139,11 +184,9 @@ def _apply(row: PaymentEvent, event: Any, depth: int = 0) -> str:
     if reading is None:
         row.outcome = "ignored: not a payment event"
         return row.outcome
+    # The event's insert took the locks of its payment (a replayed event runs under those
+    # of the event that linked its payment: taking more, out of order, could deadlock).
     db.session.flush()
-    if depth == 0:
-        # A replayed event runs under the locks of the event that linked its payment; taking
-        # more here, out of order, could deadlock with a worker that holds them.
-        _serialize_on(reading.lock_keys())
     donation = _resolve(row.provider, reading)
     _mark_waiting(row, reading if donation is None else None)
     if donation is None:
@@ -187,28 +230,6 @@ def _mark_waiting(row: PaymentEvent, reading: Reading | None) -> None:
     row.waiting_payment_intent_id = reading.payment_intent if reading else None
     row.waiting_charge_id = reading.charge if reading else None
     row.waiting_subscription_id = reading.subscription if reading else None
-
-
-def _serialize_on(keys: Iterable[str]) -> None:
-    """On PostgreSQL, take a transaction lock per payment identifier, in a fixed order.
-
-    Two events about the same payment (a completion that links a payment intent to its
-    donation, and a dispute that looks the donation up by that payment intent) then run one
-    after the other, so the second always sees what the first committed. SQLite serialises
-    all writers already.
-    """
-    keys = list(keys)
-    if not keys or db.session.get_bind().dialect.name != "postgresql":
-        return
-    # One statement for all the keys; a volatile function is evaluated after the sort, so
-    # the locks are taken in the keys' order.
-    db.session.execute(
-        sa.text(
-            "SELECT pg_advisory_xact_lock(hashtextextended(k, 0))"
-            " FROM unnest(CAST(:keys AS text[])) WITH ORDINALITY AS t(k, n) ORDER BY n"
-        ),
-        {"keys": keys},
-    )
 
 
 def _locked(query: sa.Select, value: str | int) -> Donation | None:
