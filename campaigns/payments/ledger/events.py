@@ -26,6 +26,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from campaigns.extensions import db
@@ -90,7 +91,41 @@ def record_event(provider: str, event: Any, payload: str) -> str:
     if stale is not None:  # left by a transaction that was rolled back (its id is reused)
         db.session.expunge(stale)
     db.session.add(row)
-    return _apply_read(row, read)
+    outcome = _apply_read(row, read)
+    _write_applied(row)
+    return outcome
+
+
+#: The columns of an event that applying it writes.
+_APPLIED = (
+    "donation_id",
+    "outcome",
+    "waiting_session_id",
+    "waiting_payment_intent_id",
+    "waiting_charge_id",
+    "waiting_subscription_id",
+)
+
+
+def _write_applied(row: PaymentEvent) -> None:
+    """Write what applying the event found in one UPDATE built once per process, and tell
+    the session the row is saved: the unit of work's flush of this one row cost about a
+    tenth of the CPU of a whole webhook."""
+    values = {name: getattr(row, name) for name in _APPLIED}
+    with db.session.no_autoflush:  # the session would write the row first, the usual way
+        db.session.execute(_update_applied(), {"row_id": row.id, **values})
+    for name, value in values.items():
+        set_committed_value(row, name, value)
+
+
+@functools.cache
+def _update_applied() -> sa.Update:
+    table = cast(sa.Table, PaymentEvent.__table__)
+    return (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("row_id"))
+        .values({name: sa.bindparam(name, type_=table.c[name].type) for name in _APPLIED})
+    )
 
 
 # The statements of every event are built once per process (building a statement and its
