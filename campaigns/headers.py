@@ -40,16 +40,28 @@ CONTENT_SECURITY_POLICY = _policy("'none'")
 FRAMEABLE_CONTENT_SECURITY_POLICY = _policy("*")
 
 
+#: The headers every page carries, unless its view set its own.
+_EVERY_PAGE = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+_NOT_FRAMEABLE = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Frame-Options", "DENY"),
+    *_EVERY_PAGE,
+)
+_FRAMEABLE = (("Content-Security-Policy", FRAMEABLE_CONTENT_SECURITY_POLICY), *_EVERY_PAGE)
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
-    if request.endpoint in FRAMEABLE_ENDPOINTS:
-        headers.setdefault("Content-Security-Policy", FRAMEABLE_CONTENT_SECURITY_POLICY)
-    else:
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    wanted = _FRAMEABLE if request.endpoint in FRAMEABLE_ENDPOINTS else _NOT_FRAMEABLE
+    # One pass over the headers already set (each ``setdefault`` would scan them again).
+    present = {name.lower() for name, _value in headers.items()}
+    for name, value in wanted:
+        if name.lower() not in present:
+            headers.add(name, value)
     return response
 
 

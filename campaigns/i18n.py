@@ -124,8 +124,11 @@ def remember_locale(response):
     """Save an explicit choice of language so unprefixed URLs honour it next time."""
     chosen = url_locale()
     # A response any cache may keep and hand to everyone must not carry a cookie.
-    shared = response.cache_control.public
-    if chosen and request.cookies.get(LOCALE_COOKIE) != chosen and not shared:
+    if (
+        chosen
+        and request.cookies.get(LOCALE_COOKIE) != chosen
+        and not response.cache_control.public
+    ):
         response.set_cookie(
             LOCALE_COOKIE,
             chosen,
