@@ -76,7 +76,8 @@ class Donation(TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Random, unguessable; the donor's thank-you page is addressed by it.
     reference: Mapped[str] = mapped_column(String(40), unique=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    #: Indexed first in ``ix_donations_campaign_gift_time`` (below).
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
     #: In minor units of ``currency``, which is always the campaign's.
     amount_minor: Mapped[int] = mapped_column(Int64)
     currency: Mapped[str] = mapped_column(String(3))
@@ -86,11 +87,9 @@ class Donation(TimestampMixin, Model):
     #: refund request raises it, and is keyed on the value it raises it to, so no two
     #: requests share an idempotency key however stale ``refunded_minor`` is.
     refund_requested_minor: Mapped[int] = mapped_column(Int64, default=0, server_default="0")
+    #: Indexed first in ``ix_donations_status_gift_time`` (below).
     status: Mapped[DonationStatus] = mapped_column(
-        enum_type(DonationStatus),
-        default=DonationStatus.PENDING,
-        server_default="pending",
-        index=True,
+        enum_type(DonationStatus), default=DonationStatus.PENDING, server_default="pending"
     )
     frequency: Mapped[Frequency] = mapped_column(
         enum_type(Frequency, 10), default=Frequency.ONCE, server_default="once"
@@ -116,16 +115,16 @@ class Donation(TimestampMixin, Model):
     offline_reference: Mapped[str | None] = mapped_column(String(200))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    #: Gateway identifiers, filled in as events arrive.
+    #: Gateway identifiers, filled in as events arrive (indexed where set, below).
     checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
-    payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
-    charge_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    payment_intent_id: Mapped[str | None] = mapped_column(String(255))
+    charge_id: Mapped[str | None] = mapped_column(String(255))
     customer_id: Mapped[str | None] = mapped_column(String(255))
-    subscription_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    subscription_id: Mapped[str | None] = mapped_column(String(255))
     #: For a monthly renewal: the invoice that paid it (one donation per invoice).
     invoice_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     #: For a monthly renewal: the donation that started the subscription.
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"))
     #: The subscription was cancelled; no further renewals are expected.
     subscription_ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: For the gift that started a subscription: what each renewal charges once the donor
@@ -187,6 +186,25 @@ Index(
 )
 
 
+def where_set(name: str, column) -> Index:
+    """An index of the rows where ``column`` is set, the only ones looked up by it. A row
+    that leaves it empty, as most gifts leave most gateway identifiers, writes no entry."""
+    return Index(
+        name, column, postgresql_where=column.is_not(None), sqlite_where=column.is_not(None)
+    )
+
+
+# Looked up by an event that names them; a one-time gift never has a subscription or a
+# parent, and its charge arrives last.
+for _column in (
+    Donation.payment_intent_id,
+    Donation.charge_id,
+    Donation.subscription_id,
+    Donation.parent_id,
+):
+    where_set(f"ix_donations_{_column.key}", _column)
+
+
 class RefundRecord(Model):
     """One refund of a gift: how much, when, and the refunded total it brought the gift to.
 
@@ -218,7 +236,7 @@ class PaymentEvent(Model):
     provider: Mapped[str] = mapped_column(String(20))
     #: The provider's own event id (``evt_...``): a second delivery is refused by the database.
     event_id: Mapped[str] = mapped_column(String(255))
-    type: Mapped[str] = mapped_column(String(100), index=True)
+    type: Mapped[str] = mapped_column(String(100))
     donation_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"), index=True)
     #: The event as received, JSON.
     payload: Mapped[str] = mapped_column(Text)
@@ -228,12 +246,23 @@ class PaymentEvent(Model):
 
     #: While the event waits for its donation: the payment identifiers it names, so that the
     #: event that links one of them to a donation finds it by an index (cleared once applied).
-    waiting_session_id: Mapped[str | None] = mapped_column(String(255), index=True)
-    waiting_payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
-    waiting_charge_id: Mapped[str | None] = mapped_column(String(255), index=True)
-    waiting_subscription_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    waiting_session_id: Mapped[str | None] = mapped_column(String(255))
+    waiting_payment_intent_id: Mapped[str | None] = mapped_column(String(255))
+    waiting_charge_id: Mapped[str | None] = mapped_column(String(255))
+    waiting_subscription_id: Mapped[str | None] = mapped_column(String(255))
 
     donation: Mapped[Donation | None] = relationship(back_populates="events")
+
+
+# Only waiting events hold an identifier there, so only they are in these indexes: an event
+# applied at once (nearly all of them) writes no entry in any of the four.
+for _column in (
+    PaymentEvent.waiting_session_id,
+    PaymentEvent.waiting_payment_intent_id,
+    PaymentEvent.waiting_charge_id,
+    PaymentEvent.waiting_subscription_id,
+):
+    where_set(f"ix_payment_events_{_column.key}", _column)
 
 
 class Installation(Model):
