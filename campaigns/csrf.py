@@ -28,8 +28,14 @@ def mask(token: str) -> str:
     """``token`` under a one-time pad, different on every call."""
     raw = token.encode("ascii")
     pad = secrets.token_bytes(len(raw))
-    masked = bytes(p ^ t for p, t in zip(pad, raw, strict=True))
-    return base64.urlsafe_b64encode(pad + masked).decode("ascii").rstrip("=")
+    return base64.urlsafe_b64encode(pad + _xor(pad, raw)).decode("ascii").rstrip("=")
+
+
+def _xor(left: bytes, right: bytes) -> bytes:
+    """Two strings of bytes of the same length, XOR-ed as two big integers (byte by byte in
+    Python took a twentieth of the CPU of a cached page)."""
+    size = len(left)
+    return (int.from_bytes(left) ^ int.from_bytes(right)).to_bytes(size)
 
 
 def unmask(sent: str | None) -> str | None:
@@ -43,7 +49,7 @@ def unmask(sent: str | None) -> str | None:
     half, odd = divmod(len(data), 2)
     if odd or not half:
         return _UNREADABLE
-    raw = bytes(p ^ m for p, m in zip(data[:half], data[half:], strict=True))
+    raw = _xor(data[:half], data[half:])
     try:
         return raw.decode("ascii")
     except UnicodeDecodeError:
