@@ -4,8 +4,9 @@ It creates a PostgreSQL database of its own, builds the schema with the migratio
 the demo content (``flask demo-data``), serves ``bench/scale_server.py`` with gunicorn
 (2 sync workers, as the public site runs in production), then runs ``wrk`` (16
 connections) back to back on the campaign page in English, the same page in Arabic and the
-bare route, ``--rounds`` times, and prints each round's requests per second and ratios. wrk keeps no cookies, so every
-request is a new visitor: a CSRF token of its own, a session cookie set.
+bare route, ``--rounds`` times, and prints each round's requests per second and ratios.
+wrk keeps no cookies, so every request is a new visitor: a CSRF token of its own, a session
+cookie set.
 
     python bench/page_cache.py --rounds 3 --seconds 10
 
