@@ -21,11 +21,9 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from campaigns import create_app
 from campaigns.extensions import db as _db
 from tests import factories
+from tests.live import PG_ADMIN_URL
 from tests.mail_server import smtp_server  # noqa: F401 - a fixture for every test module
 
-PG_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 pytest_plugins = ["tests.coverage_floor"]

@@ -17,6 +17,7 @@ from campaigns.extensions import db as _db
 from campaigns.models import Campaign, CampaignState, Donation, OfflineMethod, Role
 from campaigns.money import MAX_MINOR
 from campaigns.payments import ledger
+from tests.live import PG_ADMIN_URL
 
 PASSWORD = "a long enough password"
 TWENTY_FIVE_DIGITS = "1234567890123456789012345"
@@ -191,10 +192,6 @@ def test_a_25_digit_refund_is_a_form_error(client, db, make):
 
 
 # The migration keeps the data ------------------------------------------------------------
-
-PG_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 
 
 ORGANIZATION_ROW = (

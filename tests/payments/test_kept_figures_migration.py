@@ -16,11 +16,9 @@ from campaigns.admin import dashboard
 from campaigns.extensions import db
 from campaigns.models import Campaign
 from campaigns.payments import ledger
+from tests.live import PG_ADMIN_URL
 from tests.migrations import revision_before
 
-PG_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 BEFORE = revision_before("e4b7a2c9d531")
 
 ORGANIZATION = (
