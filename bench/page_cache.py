@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import uuid
@@ -27,25 +26,10 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale import Server
+from scale import Server, wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "safe-spaces-children-hajin"  # an open demo campaign, with its donate form
-
-
-def wrk(url: str, seconds: int, headers: list[str]) -> float:
-    """Requests per second from ``wrk`` with 16 connections (2 threads); every answer 200."""
-    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", url]
-    for header in headers:
-        command += ["-H", header]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if errors:
-        raise RuntimeError(f"wrk got {errors.group(1)} errors from {url}")
-    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if not found:
-        raise RuntimeError(out)
-    return float(found.group(1))
 
 
 def prepare(postgres: str) -> tuple[str, str]:
@@ -98,7 +82,7 @@ def main() -> int:
             "ar": f"{server.url}/ar/campaigns/{SLUG}",
         }
         bare = f"{server.url}/bare/"
-        headers = ["Accept-Encoding: gzip"] if args.gzip else []
+        headers = ("Accept-Encoding: gzip",) if args.gzip else ()
         print(
             f"gunicorn ({args.worker_class}, 2 workers), wrk -t2 -c16 -d{args.seconds}s",
             *headers,

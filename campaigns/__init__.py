@@ -63,7 +63,7 @@ def configure_extensions(app: Flask) -> None:
             app.wsgi_app, x_for=count, x_proto=count, x_host=count
         )
     with app.app_context():
-        configure_engine_events(db.engine, app.config.get("DATABASE_PING_AFTER_IDLE_SECONDS", 10.0))
+        configure_engine_events(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
 
 
 def configure_unit_of_work(app: Flask) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 _IDLE_SINCE = "campaigns_idle_since"
 
 
-def configure_engine_events(engine: Engine, ping_after_idle: float = 10.0) -> None:
+def configure_engine_events(engine: Engine, ping_after_idle: float) -> None:
     """Set up ``engine`` for the app: see :func:`ping_idle_connections` and
     :func:`configure_sqlite`."""
     if engine.dialect.name == "sqlite":

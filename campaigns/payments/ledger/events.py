@@ -76,10 +76,10 @@ def record_event(provider: str, event: Any, payload: str) -> str:
     }
     read = _read(event)
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        values["keys"] = read.lock_keys() if isinstance(read, Reading) else []
-    row_id = db.session.execute(_insert_once(dialect), values).scalar_one_or_none()
-    values.pop("keys", None)
+    params = dict(values)
+    if dialect == "postgresql":  # the payment's locks, taken by the insert
+        params["keys"] = read.lock_keys() if isinstance(read, Reading) else []
+    row_id = db.session.execute(_insert_once(dialect), params).scalar_one_or_none()
     if row_id is None:
         log.info("Duplicate %s event %s ignored", provider, values["event_id"])
         return DUPLICATE
